@@ -1,0 +1,111 @@
+using Depot.Emulator.Domain.Errors;
+using Depot.Emulator.Domain.Matrix;
+using Depot.Emulator.Domain.State;
+
+namespace Depot.Emulator.Domain.Seeding;
+
+/// <summary>Builds fresh state from a seed, checking every reference; an invalid seed throws before anything is swapped in.</summary>
+internal static class SeedApplier
+{
+    public static IReadOnlyList<IssuedToken> Apply(SeedDocument seed, DepotState.Data data, DepotState state)
+    {
+        var now = state.Clock.GetUtcNow();
+        var ids = state.Ids;
+
+        foreach (var (org, i) in seed.Organizations.Select((o, i) => (o, i)))
+        {
+            var id = org.Id ?? ids.Id("org_");
+            if (!data.Organizations.TryAdd(id, new Organization(id, org.Name ?? id, now.AddSeconds(i))))
+            {
+                throw DepotErrors.Invalid($"seed: organization {id} appears twice");
+            }
+        }
+
+        foreach (var user in seed.Users)
+        {
+            var id = user.Id ?? ids.Id("user_");
+            foreach (var org in user.Organizations.Where(o => !data.Organizations.ContainsKey(o)))
+            {
+                throw DepotErrors.Invalid($"seed: user {id} belongs to unknown organization {org}");
+            }
+
+            if (!data.Users.TryAdd(id, new User(id, user.Name ?? id, user.Email ?? $"{id}@example.com", user.Organizations.Distinct().ToList())))
+            {
+                throw DepotErrors.Invalid($"seed: user {id} appears twice");
+            }
+        }
+
+        foreach (var (project, i) in seed.Projects.Select((p, i) => (p, i)))
+        {
+            var id = project.Id ?? ids.ProjectId();
+            var org = project.Organization ?? (data.Organizations.Count == 1 ? data.Organizations.Keys.First() : null)
+                ?? throw DepotErrors.Invalid($"seed: project {id} needs an organization");
+            if (!data.Organizations.ContainsKey(org))
+            {
+                throw DepotErrors.Invalid($"seed: project {id} belongs to unknown organization {org}");
+            }
+
+            var cache = new CachePolicy(project.CacheKeepGb ?? CachePolicy.Default.KeepGb, project.CacheKeepDays ?? CachePolicy.Default.KeepDays);
+            var record = new Project(id, project.Name ?? id, org, project.Region ?? "us-east-1", now.AddSeconds(i), cache, "HARDWARE_UNSPECIFIED");
+            if (!data.Projects.TryAdd(id, record))
+            {
+                throw DepotErrors.Invalid($"seed: project {id} appears twice");
+            }
+        }
+
+        foreach (var policy in seed.TrustPolicies)
+        {
+            var project = policy.Project ?? throw DepotErrors.Invalid("seed: a trust policy needs a project");
+            if (!data.Projects.ContainsKey(project))
+            {
+                throw DepotErrors.Invalid($"seed: trust policy for unknown project {project}");
+            }
+
+            var rules = new TrustPolicyRule?[]
+            {
+                policy.Github is { } g ? new GitHubTrust(g.RepositoryOwner ?? "", g.Repository ?? "") : null,
+                policy.Circleci is { } c ? new CircleCiTrust(c.OrganizationUuid ?? "", c.ProjectUuid ?? "") : null,
+                policy.Buildkite is { } b ? new BuildkiteTrust(b.OrganizationSlug ?? "", b.PipelineSlug ?? "") : null,
+                policy.Gitlab is { } l ? new GitLabTrust(l.ProjectPath ?? "", l.Ref) : null,
+                policy.Rwx is { } r ? new RwxTrust(r.VaultSubject ?? "") : null,
+            }.OfType<TrustPolicyRule>().ToList();
+            if (rules.Count != 1)
+            {
+                throw DepotErrors.Invalid($"seed: a trust policy of project {project} needs exactly one of github, circleci, buildkite, gitlab, rwx");
+            }
+
+            try
+            {
+                data.TrustPolicies.Add(new TrustPolicy(policy.Id ?? ids.Id("tp_"), project, TrustRules.Validate(rules[0])));
+            }
+            catch (DepotException e)
+            {
+                throw DepotErrors.Invalid($"seed: trust policy of project {project}: {e.Message}");
+            }
+        }
+
+        var issued = new List<IssuedToken>();
+        foreach (var token in seed.Tokens)
+        {
+            try
+            {
+                issued.Add(state.IssueTokenLocked(data, new TokenRequest(
+                    TokenTypes.Parse(token.Type),
+                    token.User,
+                    token.Organization,
+                    token.Project,
+                    token.Build,
+                    token.Secret,
+                    token.Id,
+                    token.Description ?? "seeded",
+                    token.TtlSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null)));
+            }
+            catch (DepotException e)
+            {
+                throw DepotErrors.Invalid($"seed: token {token.Id ?? token.Type}: {e.Message}");
+            }
+        }
+
+        return issued;
+    }
+}

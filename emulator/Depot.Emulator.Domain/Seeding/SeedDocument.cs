@@ -1,0 +1,119 @@
+namespace Depot.Emulator.Domain.Seeding;
+
+/// <summary>The seed file schema (YAML or JSON, camelCase keys).</summary>
+public sealed class SeedDocument
+{
+    public List<SeedOrganization> Organizations { get; set; } = [];
+
+    public List<SeedUser> Users { get; set; } = [];
+
+    public List<SeedProject> Projects { get; set; } = [];
+
+    public List<SeedToken> Tokens { get; set; } = [];
+
+    public List<SeedTrustPolicy> TrustPolicies { get; set; } = [];
+}
+
+public sealed class SeedOrganization
+{
+    public string? Id { get; set; }
+
+    public string? Name { get; set; }
+}
+
+public sealed class SeedUser
+{
+    public string? Id { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Email { get; set; }
+
+    public List<string> Organizations { get; set; } = [];
+}
+
+public sealed class SeedProject
+{
+    public string? Id { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Organization { get; set; }
+
+    public string? Region { get; set; }
+
+    public int? CacheKeepGb { get; set; }
+
+    public int? CacheKeepDays { get; set; }
+}
+
+public sealed class SeedToken
+{
+    public string? Id { get; set; }
+
+    public string? Type { get; set; }
+
+    public string? User { get; set; }
+
+    public string? Organization { get; set; }
+
+    public string? Project { get; set; }
+
+    public string? Build { get; set; }
+
+    public string? Secret { get; set; }
+
+    public string? Description { get; set; }
+
+    public int? TtlSeconds { get; set; }
+}
+
+public sealed class SeedTrustPolicy
+{
+    public string? Id { get; set; }
+
+    public string? Project { get; set; }
+
+    public SeedGitHub? Github { get; set; }
+
+    public SeedCircleCi? Circleci { get; set; }
+
+    public SeedBuildkite? Buildkite { get; set; }
+
+    public SeedGitLab? Gitlab { get; set; }
+
+    public SeedRwx? Rwx { get; set; }
+}
+
+public sealed class SeedGitHub
+{
+    public string? RepositoryOwner { get; set; }
+
+    public string? Repository { get; set; }
+}
+
+public sealed class SeedCircleCi
+{
+    public string? OrganizationUuid { get; set; }
+
+    public string? ProjectUuid { get; set; }
+}
+
+public sealed class SeedBuildkite
+{
+    public string? OrganizationSlug { get; set; }
+
+    public string? PipelineSlug { get; set; }
+}
+
+public sealed class SeedGitLab
+{
+    public string? ProjectPath { get; set; }
+
+    public string? Ref { get; set; }
+}
+
+public sealed class SeedRwx
+{
+    public string? VaultSubject { get; set; }
+}

@@ -1,0 +1,107 @@
+using Depot.Emulator.Auth;
+using Depot.Emulator.Connect;
+using Depot.Emulator.Connect.Hosting;
+using Depot.Emulator.ControlPlane;
+using Depot.Emulator.Domain.Identity;
+using Depot.Emulator.Domain.Login;
+using Depot.Emulator.Domain.Matrix;
+using Depot.Emulator.Domain.Seeding;
+using Depot.Emulator.Domain.State;
+using Depot.Emulator.Domain.Time;
+using Depot.Emulator.Journal;
+using Depot.Emulator.Services;
+
+namespace Depot.Emulator;
+
+/// <summary>Builds the emulator: services, then the request pipeline, then the start-up checks.</summary>
+public static class EmulatorApp
+{
+    /// <param name="configureServer">Replaces the shared-port Kestrel server (tests pass the in-memory test server).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureServer = null)
+    {
+        var options = EmulatorOptions.Parse(args, Environment.GetEnvironmentVariable);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        if (configureServer is null)
+        {
+            builder.WebHost.UseSharedPort(options.Host, options.Port);
+            builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        }
+        else
+        {
+            configureServer(builder);
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(new EmulatorClock(TimeProvider.System));
+        services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<EmulatorClock>());
+        services.AddSingleton(new IdGenerator(options.RandomSeed));
+        services.AddSingleton(sp => new DepotState(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>(), InitialSeed(options)));
+        services.AddSingleton<Authenticator>();
+        services.AddSingleton(PermissionMatrix.Load());
+        services.AddSingleton<LoginRequests>();
+        services.AddSingleton<RequestJournal>();
+        services.AddSingleton<PublicUrls>();
+        services.AddSingleton<IConnectInterceptor, MatrixAuthorizationInterceptor>();
+        services.AddConnect(o =>
+        {
+            o.ExceptionMapper = DepotConnectErrors.Map;
+            o.DetailedErrors = options.DetailedErrors;
+        });
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+
+        var app = builder.Build();
+        app.UseMiddleware<JournalMiddleware>();
+        app.UseConnectPathPrefix();
+        app.UseRouting();
+
+        app.MapConnectService<LoginServiceHandler>();
+        app.MapConnectService<CliProjectsServiceHandler>();
+        app.MapConnectService<CliBuildServiceHandler>();
+        app.MapConnectService<OrganizationServiceHandler>();
+        app.MapConnectService<ProjectServiceHandler>();
+        app.MapControlPlane();
+
+        MatrixCoverage.Verify(app.Services.GetRequiredService<PermissionMatrix>(), app.Services.GetRequiredService<ConnectRegistry>());
+        _ = app.Services.GetRequiredService<DepotState>();
+        return app;
+    }
+
+    private static SeedDocument InitialSeed(EmulatorOptions options)
+    {
+        if (options.SeedFile is { } path)
+        {
+            return SeedParser.Parse(File.ReadAllText(path));
+        }
+
+        using var stream = typeof(EmulatorApp).Assembly.GetManifestResourceStream("defaults/seed.yaml")!;
+        using var reader = new StreamReader(stream);
+        return SeedParser.Parse(reader.ReadToEnd());
+    }
+}
+
+/// <summary>Start-up check: every served procedure has a matrix row, and every row is served.</summary>
+public static class MatrixCoverage
+{
+    public static void Verify(PermissionMatrix matrix, ConnectRegistry registry)
+    {
+        var served = registry.Methods.Select(m => m.Procedure).ToHashSet(StringComparer.Ordinal);
+        var rows = matrix.Operations.Select(o => o.Name).Where(n => n.Contains('/')).ToHashSet(StringComparer.Ordinal);
+        var unlisted = served.Except(rows).Order().ToList();
+        var unserved = rows.Except(served).Order().ToList();
+        if (unlisted.Count > 0 || unserved.Count > 0)
+        {
+            throw new InvalidOperationException(
+                "contracts/matrix/operations.yaml and the served procedures disagree." +
+                (unlisted.Count > 0 ? " Served without a row: " + string.Join(", ", unlisted) + "." : "") +
+                (unserved.Count > 0 ? " Rows nothing serves: " + string.Join(", ", unserved) + "." : ""));
+        }
+    }
+}

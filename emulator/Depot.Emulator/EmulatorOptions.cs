@@ -1,0 +1,103 @@
+using Depot.Emulator.Domain.Authorization;
+using Depot.Emulator.Domain.Errors;
+
+namespace Depot.Emulator;
+
+/// <summary>Settings, from the command line (<c>--port 4500</c>) or the environment (<c>DEPOT_EMULATOR_PORT</c>).</summary>
+public sealed class EmulatorOptions
+{
+    public const int DefaultPort = 4500;
+
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary><c>localhost</c> (IPv4 and IPv6 loopback), an address, or <c>0.0.0.0</c> for every interface.</summary>
+    public string Host { get; init; } = "localhost";
+
+    public string? SeedFile { get; init; }
+
+    public int? RandomSeed { get; init; }
+
+    public EnforcementMode Enforcement { get; init; } = EnforcementMode.Enforce;
+
+    /// <summary>The URL clients reach the emulator at, when it differs from what they send as Host.</summary>
+    public string? PublicUrl { get; init; }
+
+    public int JournalCapacity { get; init; } = 1000;
+
+    public TimeSpan LoginTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    public bool DetailedErrors { get; init; }
+
+    /// <summary>Command-line switches and the environment variables that stand for them.</summary>
+    private static readonly (string Switch, string Env)[] Names =
+    [
+        ("port", "PORT"), ("host", "HOST"), ("seed", "SEED"), ("random-seed", "RANDOM_SEED"),
+        ("enforcement", "ENFORCEMENT"), ("public-url", "PUBLIC_URL"), ("journal-capacity", "JOURNAL_CAPACITY"),
+        ("login-timeout", "LOGIN_TIMEOUT"), ("detailed-errors", "DETAILED_ERRORS"),
+    ];
+
+    public static EmulatorOptions Parse(string[] args, Func<string, string?> environment)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, env) in Names)
+        {
+            if (environment("DEPOT_EMULATOR_" + env) is { Length: > 0 } value)
+            {
+                values[name] = value;
+            }
+        }
+
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw Usage($"unexpected argument \"{arg}\"");
+            }
+
+            var split = arg.IndexOf('=');
+            var name = split > 0 ? arg[2..split] : arg[2..];
+            if (!Names.Any(n => n.Switch == name))
+            {
+                throw Usage($"unknown option --{name}");
+            }
+
+            values[name] = split > 0 ? arg[(split + 1)..]
+                : i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i]
+                : "true";
+        }
+
+        return new EmulatorOptions
+        {
+            Port = Int(values, "port", DefaultPort, 0, 65535),
+            Host = values.GetValueOrDefault("host", "localhost"),
+            SeedFile = values.GetValueOrDefault("seed"),
+            RandomSeed = values.ContainsKey("random-seed") ? Int(values, "random-seed", 0, int.MinValue, int.MaxValue) : null,
+            Enforcement = values.GetValueOrDefault("enforcement", "enforce") switch
+            {
+                "enforce" => EnforcementMode.Enforce,
+                "soft" => EnforcementMode.Soft,
+                "off" => EnforcementMode.Off,
+                var other => throw Usage($"--enforcement must be enforce, soft or off: got \"{other}\""),
+            },
+            PublicUrl = values.GetValueOrDefault("public-url")?.TrimEnd('/'),
+            JournalCapacity = Int(values, "journal-capacity", 1000, 0, 1_000_000),
+            LoginTimeout = TimeSpan.FromSeconds(Int(values, "login-timeout", 600, 1, 86_400)),
+            DetailedErrors = values.GetValueOrDefault("detailed-errors") is "true" or "1",
+        };
+    }
+
+    private static int Int(Dictionary<string, string> values, string name, int fallback, int min, int max)
+    {
+        if (!values.TryGetValue(name, out var text))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, out var value) && value >= min && value <= max
+            ? value
+            : throw Usage($"--{name} must be a whole number from {min} to {max}: got \"{text}\"");
+    }
+
+    private static DepotException Usage(string message) => DepotErrors.Invalid(message);
+}
