@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+
+namespace Depot.Emulator.Tests.Support;
+
+/// <summary>The whole emulator on ASP.NET Core's in-memory test server: raw HTTP, no sockets.</summary>
+public sealed class InMemoryEmulator : IAsyncDisposable
+{
+    private InMemoryEmulator(WebApplication app)
+    {
+        App = app;
+        Http = app.GetTestClient();
+        Connect = new ConnectTestClient(Http);
+    }
+
+    public WebApplication App { get; }
+
+    public HttpClient Http { get; }
+
+    public ConnectTestClient Connect { get; }
+
+    public T Service<T>()
+        where T : notnull => App.Services.GetRequiredService<T>();
+
+    public static async Task<InMemoryEmulator> StartAsync(params string[] args)
+    {
+        var app = EmulatorApp.Build(args.Length == 0 ? ["--seed", TestSeeds.AcmePath] : args, b => b.WebHost.UseTestServer());
+        await app.StartAsync();
+        return new InMemoryEmulator(app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>The emulator on a real loopback port, as the real clients reach it.</summary>
+public sealed class LoopbackEmulator : IAsyncDisposable
+{
+    private LoopbackEmulator(WebApplication app)
+    {
+        App = app;
+        Url = Banner.Url(app);
+        Http = new HttpClient { BaseAddress = new Uri(Url) };
+    }
+
+    public WebApplication App { get; }
+
+    public string Url { get; }
+
+    public HttpClient Http { get; }
+
+    public T Service<T>()
+        where T : notnull => App.Services.GetRequiredService<T>();
+
+    public static async Task<LoopbackEmulator> StartAsync(params string[] args)
+    {
+        var app = EmulatorApp.Build(["--port", "0", "--host", "127.0.0.1", .. (args.Length == 0 ? ["--seed", TestSeeds.AcmePath] : args)]);
+        await app.StartAsync();
+        return new LoopbackEmulator(app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
