@@ -26,6 +26,7 @@ public static class EmulatorApp
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         });
+        builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         if (configureServer is null)

@@ -28,12 +28,14 @@ public sealed class EmulatorOptions
 
     public bool DetailedErrors { get; init; }
 
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
     /// <summary>Command-line switches and the environment variables that stand for them.</summary>
     private static readonly (string Switch, string Env)[] Names =
     [
         ("port", "PORT"), ("host", "HOST"), ("seed", "SEED"), ("random-seed", "RANDOM_SEED"),
         ("enforcement", "ENFORCEMENT"), ("public-url", "PUBLIC_URL"), ("journal-capacity", "JOURNAL_CAPACITY"),
-        ("login-timeout", "LOGIN_TIMEOUT"), ("detailed-errors", "DETAILED_ERRORS"),
+        ("login-timeout", "LOGIN_TIMEOUT"), ("detailed-errors", "DETAILED_ERRORS"), ("log-level", "LOG_LEVEL"),
     ];
 
     public static EmulatorOptions Parse(string[] args, Func<string, string?> environment)
@@ -84,6 +86,9 @@ public sealed class EmulatorOptions
             JournalCapacity = Int(values, "journal-capacity", 1000, 0, 1_000_000),
             LoginTimeout = TimeSpan.FromSeconds(Int(values, "login-timeout", 600, 1, 86_400)),
             DetailedErrors = values.GetValueOrDefault("detailed-errors") is "true" or "1",
+            LogLevel = Enum.TryParse<LogLevel>(values.GetValueOrDefault("log-level", "information"), ignoreCase: true, out var level)
+                ? level
+                : throw Usage($"--log-level must be trace, debug, information, warning, error or none: got \"{values["log-level"]}\""),
         };
     }
 

@@ -93,8 +93,8 @@ public sealed class PermissionMatrix
                 $"{type.Name()} tokens cannot use the {operation.Service.Title} service; " +
                 $"{operation.Service.Title} accepts {Describe(AllowedTypes(operation.Service, operation.Access))} tokens"),
             Grant.ReadOnly when operation.Access == Access.Write => MatrixDecision.Denied(
-                $"{type.Name()} tokens grant read-only {operation.Service.Title} access and {operation.Name} writes; " +
-                $"{operation.Service.Title} writes accept {Describe(AllowedTypes(operation.Service, Access.Write))} tokens"),
+                $"{type.Name()} tokens grant read-only {operation.Service.Title} access; {operation.Name} needs write access, " +
+                $"which {operation.Service.Title} grants to {Describe(AllowedTypes(operation.Service, Access.Write))} tokens"),
             _ => MatrixDecision.Allowed(grant),
         };
     }

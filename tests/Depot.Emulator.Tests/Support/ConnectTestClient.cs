@@ -11,6 +11,15 @@ public sealed class ConnectTestClient(HttpClient http)
         IDictionary<string, string>? headers = null)
         where TResponse : IMessage<TResponse>, new()
     {
+        var raw = await CallAsync(procedure, request, token, headers);
+        var parsed = raw.Response is null ? default : new MessageParser<TResponse>(() => new TResponse()).ParseFrom(raw.Response);
+        return new ConnectResult<TResponse>(raw.Status, parsed, raw.Code, raw.Message);
+    }
+
+    /// <summary>The body of a success is returned undecoded.</summary>
+    public async Task<ConnectResult<byte[]>> CallAsync(string procedure, IMessage request, string? token = null,
+        IDictionary<string, string>? headers = null)
+    {
         using var message = new HttpRequestMessage(HttpMethod.Post, "/" + procedure)
         {
             Content = new ByteArrayContent(request.ToByteArray()),
@@ -31,13 +40,11 @@ public sealed class ConnectTestClient(HttpClient http)
         var body = await response.Content.ReadAsByteArrayAsync();
         if (response.IsSuccessStatusCode)
         {
-            var parsed = new TResponse();
-            parsed.MergeFrom(body);
-            return new ConnectResult<TResponse>((int)response.StatusCode, parsed, null, null);
+            return new ConnectResult<byte[]>((int)response.StatusCode, body, null, null);
         }
 
         using var error = JsonDocument.Parse(body);
-        return new ConnectResult<TResponse>((int)response.StatusCode, default, error.RootElement.GetProperty("code").GetString(),
+        return new ConnectResult<byte[]>((int)response.StatusCode, default, error.RootElement.GetProperty("code").GetString(),
             error.RootElement.TryGetProperty("message", out var m) ? m.GetString() : null);
     }
 }

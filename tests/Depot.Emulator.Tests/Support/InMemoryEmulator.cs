@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Depot.Emulator.Tests.Support;
 
@@ -25,7 +26,8 @@ public sealed class InMemoryEmulator : IAsyncDisposable
 
     public static async Task<InMemoryEmulator> StartAsync(params string[] args)
     {
-        var app = EmulatorApp.Build(args.Length == 0 ? ["--seed", TestSeeds.AcmePath] : args, b => b.WebHost.UseTestServer());
+        var app = EmulatorApp.Build(["--log-level", "warning", .. (args.Length == 0 ? ["--seed", TestSeeds.AcmePath] : args)],
+            b => b.WebHost.UseTestServer());
         await app.StartAsync();
         return new InMemoryEmulator(app);
     }
@@ -58,7 +60,7 @@ public sealed class LoopbackEmulator : IAsyncDisposable
 
     public static async Task<LoopbackEmulator> StartAsync(params string[] args)
     {
-        var app = EmulatorApp.Build(["--port", "0", "--host", "127.0.0.1", .. (args.Length == 0 ? ["--seed", TestSeeds.AcmePath] : args)]);
+        var app = EmulatorApp.Build(["--port", "0", "--host", "127.0.0.1", "--log-level", "warning", .. (args.Length == 0 ? ["--seed", TestSeeds.AcmePath] : args)]);
         await app.StartAsync();
         return new LoopbackEmulator(app);
     }
