@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Depot.Emulator.Domain.Errors;
 using Depot.Emulator.Domain.Login;
 using Depot.Emulator.Domain.Matrix;
@@ -40,8 +39,9 @@ public static class ControlPlaneEndpoints
 
         group.MapGet("/matrix", (PermissionMatrix matrix) => Results.Ok(MatrixDocument.From(matrix)));
 
-        group.MapPost("/tokens", (TokenMintRequest body, DepotState state) =>
+        group.MapPost("/tokens", async (HttpRequest request, DepotState state) =>
         {
+            var body = await ReadJsonAsync<TokenMintRequest>(request);
             var issued = state.IssueToken(new TokenRequest(
                 TokenTypes.Parse(body.Type), body.User, body.Organization, body.Project, body.Build, body.Secret, body.Id,
                 body.Description ?? "minted by the control plane",
@@ -57,8 +57,9 @@ public static class ControlPlaneEndpoints
 
         group.MapGet("/clock", (EmulatorClock clock) => Results.Ok(new { now = clock.GetUtcNow(), offsetSeconds = clock.Offset.TotalSeconds }));
 
-        group.MapPost("/clock/advance", (ClockAdvanceRequest body, EmulatorClock clock) =>
+        group.MapPost("/clock/advance", async (HttpRequest request, EmulatorClock clock) =>
         {
+            var body = await ReadJsonAsync<ClockAdvanceRequest>(request);
             clock.Advance(TimeSpan.FromSeconds(body.Seconds));
             return Results.Ok(new { now = clock.GetUtcNow(), offsetSeconds = clock.Offset.TotalSeconds });
         });
@@ -74,6 +75,22 @@ public static class ControlPlaneEndpoints
 
         LoginPage.Map(group);
     }
+
+    /// <summary>Reads a JSON body; a missing or malformed one is an invalid_argument, not a bare 400.</summary>
+    internal static async Task<T> ReadJsonAsync<T>(HttpRequest request)
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(request.Body, JsonOptions, request.HttpContext.RequestAborted)
+                ?? throw DepotErrors.Invalid("request body must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw DepotErrors.Invalid("request body is not valid JSON: " + e.Message);
+        }
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     private static object Summary(DepotState state) => new
     {
@@ -98,7 +115,7 @@ public static class ControlPlaneEndpoints
         string? Secret,
         string? Id,
         string? Description,
-        [property: JsonPropertyName("ttlSeconds")] int? TtlSeconds);
+        int? TtlSeconds);
 
     public sealed record ClockAdvanceRequest(double Seconds);
 }

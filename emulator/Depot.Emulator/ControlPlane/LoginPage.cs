@@ -28,7 +28,7 @@ internal static class LoginPage
             var fromForm = request.HasFormContentType;
             var user = fromForm
                 ? (await request.ReadFormAsync()).TryGetValue("user", out var value) ? value.ToString() : null
-                : (await request.ReadFromJsonAsync<ApproveRequest>())?.User;
+                : (await ControlPlaneEndpoints.ReadJsonAsync<ApproveRequest>(request)).User;
             if (string.IsNullOrEmpty(user))
             {
                 throw DepotErrors.Required("user");
