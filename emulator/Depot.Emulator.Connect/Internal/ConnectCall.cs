@@ -103,10 +103,10 @@ internal sealed class ConnectCall
     {
         var headers = _http.Request.Headers;
         var version = headers["Connect-Protocol-Version"];
-        if (version.Count > 0 && version[0] != "1")
+        if (version.Any(v => v != "1"))
         {
             throw new ConnectException(ConnectCode.InvalidArgument,
-                $"connect-protocol-version must be \"1\": got \"{version[0]}\"");
+                $"connect-protocol-version must be \"1\": got \"{version}\"");
         }
 
         var timeout = headers["Connect-Timeout-Ms"];
