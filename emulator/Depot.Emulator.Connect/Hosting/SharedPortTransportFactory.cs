@@ -53,6 +53,7 @@ public sealed class SharedPortTransportFactory : IConnectionListenerFactory, ICo
         private readonly List<IConnectionListener> _listeners = [];
         private readonly CancellationTokenSource _stopping = new();
         private int _openViews;
+        private int _boundViews;
 
         public int Port { get; private set; } = port;
 
@@ -62,6 +63,7 @@ public sealed class SharedPortTransportFactory : IConnectionListenerFactory, ICo
             try
             {
                 _openViews++;
+                _boundViews++;
                 if (_listeners.Count > 0)
                 {
                     return;
@@ -179,7 +181,33 @@ public sealed class SharedPortTransportFactory : IConnectionListenerFactory, ICo
             }
         }
 
-        public async ValueTask CloseViewAsync()
+        /// <summary>Stops accepting once every view is unbound; connections already handed out go on.</summary>
+        public async ValueTask UnbindViewAsync()
+        {
+            await _startLock.WaitAsync();
+            try
+            {
+                if (--_boundViews > 0)
+                {
+                    return;
+                }
+
+                _stopping.Cancel();
+                _http1.Writer.TryComplete();
+                _http2.Writer.TryComplete();
+                foreach (var listener in _listeners)
+                {
+                    await listener.UnbindAsync();
+                }
+            }
+            finally
+            {
+                _startLock.Release();
+            }
+        }
+
+        /// <summary>Releases the sockets (and their memory pools) once Kestrel has drained and disposed every view.</summary>
+        public async ValueTask DisposeViewAsync()
         {
             await _startLock.WaitAsync();
             try
@@ -209,7 +237,8 @@ public sealed class SharedPortTransportFactory : IConnectionListenerFactory, ICo
     private sealed class ViewListener(SharedSocket shared, Channel<ConnectionContext> channel, EndPoint endPoint)
         : IConnectionListener
     {
-        private int _closed;
+        private int _unbound;
+        private int _disposed;
 
         public EndPoint EndPoint { get; } = endPoint;
 
@@ -225,11 +254,16 @@ public sealed class SharedPortTransportFactory : IConnectionListenerFactory, ICo
             }
         }
 
-        public ValueTask UnbindAsync(CancellationToken cancellationToken = default) => CloseAsync();
+        public ValueTask UnbindAsync(CancellationToken cancellationToken = default) =>
+            Interlocked.Exchange(ref _unbound, 1) == 0 ? shared.UnbindViewAsync() : ValueTask.CompletedTask;
 
-        public ValueTask DisposeAsync() => CloseAsync();
-
-        private ValueTask CloseAsync() =>
-            Interlocked.Exchange(ref _closed, 1) == 0 ? shared.CloseViewAsync() : ValueTask.CompletedTask;
+        public async ValueTask DisposeAsync()
+        {
+            await UnbindAsync();
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                await shared.DisposeViewAsync();
+            }
+        }
     }
 }
