@@ -37,7 +37,9 @@ public static class ControlPlaneEndpoints
             return Results.Ok(Summary(state));
         });
 
-        group.MapGet("/matrix", (PermissionMatrix matrix) => Results.Ok(MatrixDocument.From(matrix)));
+        group.MapGet("/matrix", (PermissionMatrix matrix, string? format) => format == "markdown"
+            ? Results.Text(MatrixDocument.Markdown(matrix), "text/markdown")
+            : Results.Ok(MatrixDocument.From(matrix)));
 
         group.MapPost("/tokens", async (HttpRequest request, DepotState state) =>
         {

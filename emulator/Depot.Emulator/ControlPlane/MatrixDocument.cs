@@ -34,6 +34,12 @@ public static class MatrixDocument
         };
         lines.AddRange(matrix.Services.Select(s =>
             $"| {s.Title} | " + string.Join(" | ", TokenTypes.All.Select(t => Cell(matrix.GrantFor(t, s)))) + " |"));
+        lines.Add("");
+        lines.Add("| Operation | Service | Access | Token types allowed |");
+        lines.Add("|---|---|---|---|");
+        lines.AddRange(matrix.Operations.OrderBy(o => o.Name, StringComparer.Ordinal).Select(o =>
+            $"| `{o.Name}` | {o.Service.Title} | {o.Access.ToString().ToLowerInvariant()} | " +
+            (o.Service.RequiresToken ? string.Join(", ", matrix.AllowedTypes(o.Service, o.Access).Select(t => t.Name())) : "no token") + " |"));
         return string.Join('\n', lines) + '\n';
     }
 
@@ -48,8 +54,8 @@ public static class MatrixDocument
     private static string Cell(Grant grant) => grant switch
     {
         Grant.Allow => "✅",
-        Grant.Scoped => "✅ own project/build",
-        Grant.ReadOnly => "✅ read-only, own project",
+        Grant.Scoped => "✅ scoped",
+        Grant.ReadOnly => "✅ read-only, scoped",
         _ => "—",
     };
 }
