@@ -29,6 +29,7 @@ public sealed class EmulatorOptions
     public bool DetailedErrors { get; init; }
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
     /// <summary>Where the fake CI providers' signing keys are kept, so their tokens and JWKS survive restarts.</summary>
     public string? OidcKeyFile { get; init; }
 
@@ -41,7 +42,6 @@ public sealed class EmulatorOptions
         ("port", "PORT"), ("host", "HOST"), ("seed", "SEED"), ("random-seed", "RANDOM_SEED"),
         ("enforcement", "ENFORCEMENT"), ("public-url", "PUBLIC_URL"), ("journal-capacity", "JOURNAL_CAPACITY"),
         ("login-timeout", "LOGIN_TIMEOUT"), ("detailed-errors", "DETAILED_ERRORS"), ("log-level", "LOG_LEVEL"),
-        ("login-timeout", "LOGIN_TIMEOUT"), ("detailed-errors", "DETAILED_ERRORS"),
         ("oidc-key-file", "OIDC_KEY_FILE"), ("oidc-issuers", "OIDC_ISSUERS"),
     ];
 
