@@ -25,9 +25,6 @@ public abstract class OidcProvider
 
     public abstract string Title { get; }
 
-    /// <summary>The real provider's issuer, for documentation and for user-configured issuers.</summary>
-    public abstract string RealIssuer { get; }
-
     public static OidcProvider? Find(string? id) => All.FirstOrDefault(p => string.Equals(p.Id, id, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The issuer the emulator's fake provider signs as, under <paramref name="baseUrl"/>.</summary>
@@ -98,8 +95,6 @@ internal sealed class GitHubProvider : OidcProvider
 
     public override string Title => "GitHub Actions";
 
-    public override string RealIssuer => "https://token.actions.githubusercontent.com";
-
     public override IReadOnlyList<string> RequiredClaims => ["repository"];
 
     protected override IEnumerable<(string, JsonNode?)> Defaults(OidcClaims input)
@@ -152,8 +147,6 @@ internal sealed class CircleCiProvider : OidcProvider
 
     public override string Title => "CircleCI";
 
-    public override string RealIssuer => "https://oidc.circleci.com/org/<organization-uuid>";
-
     public override IReadOnlyList<string> RequiredClaims => ["sub", ProjectClaim];
 
     /// <summary>CircleCI has one issuer per organization.</summary>
@@ -204,8 +197,6 @@ internal sealed class BuildkiteProvider : OidcProvider
 
     public override string Title => "Buildkite";
 
-    public override string RealIssuer => "https://agent.buildkite.com";
-
     public override IReadOnlyList<string> RequiredClaims => ["organization_slug", "pipeline_slug"];
 
     protected override IEnumerable<(string, JsonNode?)> Defaults(OidcClaims input)
@@ -245,8 +236,6 @@ internal sealed class GitLabProvider : OidcProvider
     public override string Id => "gitlab";
 
     public override string Title => "GitLab CI/CD";
-
-    public override string RealIssuer => "https://gitlab.com";
 
     public override IReadOnlyList<string> RequiredClaims => ["project_path"];
 
@@ -295,8 +284,6 @@ internal sealed class RwxProvider : OidcProvider
     public override string Id => "rwx";
 
     public override string Title => "RWX";
-
-    public override string RealIssuer => "https://oidc.rwx.com";
 
     public override IReadOnlyList<string> RequiredClaims => ["sub"];
 
