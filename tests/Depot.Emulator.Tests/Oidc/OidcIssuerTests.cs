@@ -126,6 +126,31 @@ public class OidcIssuerTests
     }
 
     [Fact]
+    public async Task Configured_issuers_fetch_their_jwks_url()
+    {
+        // One emulator plays the real provider (its JWKS at a URL); the other trusts that issuer by configuration.
+        await using var provider = await LoopbackEmulator.StartAsync("--seed", OidcTestSupport.SeedPath);
+        var config = Path.Combine(RealClients.TempHome(), "issuers.yaml");
+        await File.WriteAllTextAsync(config,
+            $"- {{provider: github, issuer: https://token.actions.githubusercontent.com, jwksUrl: {provider.Url}/_emulator/oidc/github/.well-known/jwks}}\n",
+            TestContext.Current.CancellationToken);
+        await using var emulator = await Start("--oidc-issuers", config);
+
+        var token = await OidcTestSupport.MintAsync(provider.Http, "github",
+            new JsonObject { ["repository"] = "acme/web", ["iss"] = "https://token.actions.githubusercontent.com" });
+        var pull = await emulator.Connect.CallAsync<GetPullTokenResponse>("depot.cli.v1.BuildService/GetPullToken",
+            new GetPullTokenRequest { ProjectId = "proj-web" }, token);
+        Assert.NotNull(pull.Response);
+
+        var ownKey = await OidcTestSupport.MintAsync(emulator.Http, "github",
+            new JsonObject { ["repository"] = "acme/web", ["iss"] = "https://token.actions.githubusercontent.com" });
+        var refused = await emulator.Connect.CallAsync<GetPullTokenResponse>("depot.cli.v1.BuildService/GetPullToken",
+            new GetPullTokenRequest { ProjectId = "proj-web" }, ownKey);
+        Assert.Equal("unauthenticated", refused.Code);
+        Assert.StartsWith("OIDC token kid ", refused.Message);
+    }
+
+    [Fact]
     public async Task Github_token_request_needs_the_runner_token_and_takes_the_audience()
     {
         await using var emulator = await Start();

@@ -61,4 +61,34 @@ public class OidcRealCliTests
         Assert.NotEqual(0, pull.ExitCode);
         Assert.Contains("OIDC token repository \"acme/api\" matches no trust relationship of project proj-web", pull.Output);
     }
+
+    /// <summary>docs/oidc.md's copy-paste environments, against the built-in demo seed.</summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Documented_environment_works_against_the_demo_seed(string provider)
+    {
+        await using var emulator = await LoopbackEmulator.StartAsync("--random-seed", "1");
+        var env = await OidcTestSupport.CiEnvironmentAsync(provider, emulator.Url, emulator.Http);
+        switch (provider)
+        {
+            case "github":
+                env["ACTIONS_ID_TOKEN_REQUEST_URL"] = $"{emulator.Url}/_emulator/oidc/github/idtoken?repository=acme/web&ref=refs/heads/main";
+                env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = "any-runner-token";
+                break;
+            case "buildkite":
+                env["BUILDKITE_AGENT_ACCESS_TOKEN"] = "any-agent-token";
+                break;
+            case "gitlab":
+                env["DEPOT_OIDC_TOKEN"] = await OidcTestSupport.MintAsync(emulator.Http, "gitlab", new() { ["project_path"] = "acme/web", ["ref"] = "main" });
+                break;
+            case "rwx":
+                env["DEPOT_TOKEN"] = await OidcTestSupport.MintAsync(emulator.Http, "rwx", new() { ["sub"] = "mint:6a6f7e3c-1d2b-4c5a-9e8f-0a1b2c3d4e5f:default" });
+                break;
+        }
+
+        var pull = await RealClients.Depot(emulator.Url, RealClients.TempHome(), env, "pull-token", "--project", "proj-demo");
+
+        Assert.True(pull.ExitCode == 0, pull.Output);
+        Assert.StartsWith("depot_pull_", pull.Stdout.Trim());
+    }
 }
