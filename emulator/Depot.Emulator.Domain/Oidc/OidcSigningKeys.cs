@@ -43,8 +43,9 @@ public sealed class OidcSigningKeys(string? keyFile)
     /// <summary>The provider's JWKS: its public key only.</summary>
     public JsonWebKeySet Jwks(OidcProvider provider)
     {
+        var key = For(provider);
         var publicKey = JsonWebKeyConverter.ConvertFromRSASecurityKey(
-            new RsaSecurityKey(For(provider).Rsa.ExportParameters(false)) { KeyId = For(provider).KeyId });
+            new RsaSecurityKey(key.Rsa.ExportParameters(false)) { KeyId = key.KeyId });
         publicKey.Use = "sig";
         publicKey.Alg = SecurityAlgorithms.RsaSha256;
         var set = new JsonWebKeySet();

@@ -72,6 +72,7 @@ public sealed partial class OidcVerifier(OidcSigningKeys keys, OidcIssuers issue
             ValidateAudience = true,
             AudienceValidator = (audiences, _, _) => audiences.Any(a => provider.AcceptsAudience(a, claims)),
         };
+        // Keys are in hand (or fetched by the issuer's own cache), so validation completes synchronously.
         var result = Handler.ValidateTokenAsync(jwt, parameters).GetAwaiter().GetResult();
         if (!result.IsValid)
         {

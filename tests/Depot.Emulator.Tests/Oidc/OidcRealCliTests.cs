@@ -91,4 +91,21 @@ public class OidcRealCliTests
         Assert.True(pull.ExitCode == 0, pull.Output);
         Assert.StartsWith("depot_pull_", pull.Stdout.Trim());
     }
+
+    [Fact]
+    public async Task Sdk_node_with_a_ci_token_is_treated_as_a_project_token()
+    {
+        await using var emulator = await LoopbackEmulator.StartAsync("--seed", OidcTestSupport.SeedPath);
+        var jwt = await OidcTestSupport.MintAsync(emulator.Http, "github");
+
+        var listed = await RealClients.Sdk(emulator.Url, "depot.core.v1.ProjectService", "listTrustPolicies", new { projectId = "proj-web" }, jwt);
+        var garbage = await RealClients.Sdk(emulator.Url, "depot.core.v1.ProjectService", "listTrustPolicies", new { projectId = "proj-web" },
+            jwt[..^4] + "AAAA");
+
+        Assert.Equal("permission_denied", listed.GetProperty("code").GetString());
+        Assert.Equal("trust-relationship tokens cannot use the API service; API accepts user and organization tokens",
+            listed.GetProperty("message").GetString());
+        Assert.Equal("unauthenticated", garbage.GetProperty("code").GetString());
+        Assert.StartsWith("OIDC token signature does not verify", garbage.GetProperty("message").GetString());
+    }
 }
