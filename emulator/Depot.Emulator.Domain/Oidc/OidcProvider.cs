@@ -83,6 +83,9 @@ public abstract class OidcProvider
     /// <summary>The claims a trust policy looks at, for messages: <c>repository "acme/web"</c>.</summary>
     public abstract string Describe(OidcClaims claims);
 
+    /// <summary>Why the claims contradict the issuer that signed them, if they do.</summary>
+    public virtual string? Contradiction(OidcClaims claims, string issuer) => null;
+
     /// <summary>Claims a token of this provider must carry to be matched at all.</summary>
     public abstract IReadOnlyList<string> RequiredClaims { get; }
 
@@ -158,6 +161,16 @@ internal sealed class CircleCiProvider : OidcProvider
         audience == DepotAudience || (Organization(claims) is { } org && audience == org);
 
     protected override string DefaultAudience(OidcClaims input) => Organization(input) ?? DefaultOrganization;
+
+    /// <summary>Each organization has its own issuer; a token naming another organization in <c>sub</c> is forged.</summary>
+    public override string? Contradiction(OidcClaims claims, string issuer)
+    {
+        var marker = issuer.LastIndexOf("/org/", StringComparison.Ordinal);
+        var issuerOrganization = marker < 0 ? null : issuer[(marker + "/org/".Length)..];
+        return issuerOrganization is not null && !string.Equals(issuerOrganization, Organization(claims), StringComparison.OrdinalIgnoreCase)
+            ? $"sub names organization {Quote(Organization(claims))} but the issuer is organization \"{issuerOrganization}\"'s"
+            : null;
+    }
 
     /// <summary>The organization UUID, from <c>sub</c> (<c>org/{org}/project/{project}/user/{user}</c>).</summary>
     public static string? Organization(OidcClaims claims) => SubjectPart(claims, 1);

@@ -79,6 +79,11 @@ public sealed partial class OidcVerifier(OidcSigningKeys keys, OidcIssuers issue
             throw Explain(result.Exception, jwt, claims, provider, issuer);
         }
 
+        if (provider.Contradiction(claims, issuer) is { } contradiction)
+        {
+            throw Fail(contradiction);
+        }
+
         foreach (var required in provider.RequiredClaims)
         {
             if (string.IsNullOrEmpty(claims.String(required)))

@@ -135,6 +135,20 @@ public class OidcValidationTests
     }
 
     [Fact]
+    public async Task Circleci_sub_must_name_the_issuers_organization()
+    {
+        await using var emulator = await Start();
+        var forged = await OidcTestSupport.MintAsync(emulator.Http, "circleci", new JsonObject
+        {
+            ["sub"] = $"org/{OidcTestSupport.CircleOrganization}/project/{OidcTestSupport.CircleProject}/user/u",
+            ["iss"] = "http://localhost/_emulator/oidc/circleci/org/00000000-0000-4000-8000-000000000000",
+        });
+        var refused = await PullToken(emulator, forged);
+        Assert.Equal($"OIDC token sub names organization \"{OidcTestSupport.CircleOrganization}\" but the issuer is organization \"00000000-0000-4000-8000-000000000000\"'s",
+            refused.Message);
+    }
+
+    [Fact]
     public async Task A_token_of_one_provider_never_satisfies_another_providers_policy()
     {
         await using var emulator = await Start();
