@@ -19,6 +19,7 @@ public class OidcRealCliTests
         await using var emulator = await LoopbackEmulator.StartAsync("--seed", OidcTestSupport.SeedPath);
         var env = await OidcTestSupport.CiEnvironmentAsync(provider, emulator.Url, emulator.Http);
         var home = RealClients.TempHome();
+        var mark = await ExchangeSnapshots.MarkAsync(emulator.Http);
 
         var pull = await RealClients.Depot(emulator.Url, home, env, "pull-token", "--project", "proj-web");
         var reset = await RealClients.Depot(emulator.Url, home, env, "cache", "reset", "--project", "proj-web");
@@ -47,6 +48,7 @@ public class OidcRealCliTests
             otherOrganization = new { otherOrganization.ExitCode, output = OidcTestSupport.Stable(otherOrganization.Output) },
             projectsList = new { api.ExitCode, output = OidcTestSupport.Stable(api.Output) },
         }, SnapshotNameExtension.Create(provider));
+        ExchangeSnapshots.Match(await ExchangeSnapshots.ExchangesSinceAsync(emulator.Http, mark), $"{provider}-exchanges");
     }
 
     [Fact]
