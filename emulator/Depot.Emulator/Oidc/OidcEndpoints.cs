@@ -47,7 +47,7 @@ public static class OidcEndpoints
                 }
             }
 
-            var repository = claims["repository"]?.GetValue<string>() ?? "acme/web";
+            var repository = new OidcClaims(claims).String("repository") ?? "acme/web";
             var audience = Query(http.Request.Query["audience"]) ?? $"https://github.com/{repository.Split('/')[0]}";
             return Results.Json(new { value = minter.Mint(OidcProvider.GitHub, urls.Base(http), audience, claims).Token });
         });
@@ -63,7 +63,7 @@ public static class OidcEndpoints
 
                 var body = await ReadObject(http) ?? [];
                 var claims = new JsonObject { ["organization_slug"] = organization, ["pipeline_slug"] = pipeline, ["job_id"] = job };
-                var audience = body["audience"]?.GetValue<string>() ?? $"https://buildkite.com/{organization}";
+                var audience = new OidcClaims(body).String("audience") ?? $"https://buildkite.com/{organization}";
                 TimeSpan? lifetime = body["lifetime"] is JsonValue l && l.TryGetValue<int>(out var seconds) && seconds > 0
                     ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(5);
                 return Results.Json(new { token = minter.Mint(OidcProvider.Buildkite, urls.Base(http), audience, claims, lifetime).Token });

@@ -189,6 +189,13 @@ public class OidcIssuerTests
         Assert.Equal("acme", claims["organization_slug"]!.GetValue<string>());
         Assert.Equal("web", claims["pipeline_slug"]!.GetValue<string>());
         Assert.StartsWith("organization:acme:pipeline:web:ref:refs/heads/main:commit:", claims["sub"]!.GetValue<string>());
+
+        using var odd = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(new { audience = 5, lifetime = "long" }) };
+        odd.Headers.TryAddWithoutValidation("Authorization", "Token agent-access-token");
+        Assert.Equal(HttpStatusCode.OK, (await emulator.Http.SendAsync(odd, TestContext.Current.CancellationToken)).StatusCode);
+        using var notJson = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("[") };
+        notJson.Headers.TryAddWithoutValidation("Authorization", "Token agent-access-token");
+        Assert.Equal(HttpStatusCode.BadRequest, (await emulator.Http.SendAsync(notJson, TestContext.Current.CancellationToken)).StatusCode);
         Snapshot.Match(Shape(claims));
     }
 
