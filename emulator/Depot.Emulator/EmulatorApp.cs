@@ -8,7 +8,9 @@ using Depot.Emulator.Domain.Matrix;
 using Depot.Emulator.Domain.Seeding;
 using Depot.Emulator.Domain.State;
 using Depot.Emulator.Domain.Time;
+using Depot.Emulator.Domain.Oidc;
 using Depot.Emulator.Journal;
+using Depot.Emulator.Oidc;
 using Depot.Emulator.Services;
 
 namespace Depot.Emulator;
@@ -45,6 +47,11 @@ public static class EmulatorApp
         services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<EmulatorClock>());
         services.AddSingleton(new IdGenerator(options.RandomSeed));
         services.AddSingleton(sp => new DepotState(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>(), InitialSeed(options)));
+        services.AddSingleton(new OidcSigningKeys(options.OidcKeyFile));
+        services.AddSingleton(options.OidcIssuersFile is { } issuers ? OidcIssuers.Load(issuers) : OidcIssuers.None);
+        services.AddSingleton<OidcVerifier>();
+        services.AddSingleton<OidcMinter>();
+        services.AddSingleton<OidcExchange>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton(PermissionMatrix.Load());
         services.AddSingleton<LoginRequests>();
@@ -69,9 +76,11 @@ public static class EmulatorApp
         app.MapConnectService<OrganizationServiceHandler>();
         app.MapConnectService<ProjectServiceHandler>();
         app.MapControlPlane();
+        app.MapOidc();
 
         MatrixCoverage.Verify(app.Services.GetRequiredService<PermissionMatrix>(), app.Services.GetRequiredService<ConnectRegistry>());
         _ = app.Services.GetRequiredService<DepotState>();
+        app.Services.GetRequiredService<OidcSigningKeys>().Open();
         return app;
     }
 

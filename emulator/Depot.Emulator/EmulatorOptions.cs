@@ -30,12 +30,19 @@ public sealed class EmulatorOptions
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>Where the fake CI providers' signing keys are kept, so their tokens and JWKS survive restarts.</summary>
+    public string? OidcKeyFile { get; init; }
+
+    /// <summary>A YAML list of further trusted issuers (real providers) with their JWKS file or URL.</summary>
+    public string? OidcIssuersFile { get; init; }
+
     /// <summary>Command-line switches and the environment variables that stand for them.</summary>
     private static readonly (string Switch, string Env)[] Names =
     [
         ("port", "PORT"), ("host", "HOST"), ("seed", "SEED"), ("random-seed", "RANDOM_SEED"),
         ("enforcement", "ENFORCEMENT"), ("public-url", "PUBLIC_URL"), ("journal-capacity", "JOURNAL_CAPACITY"),
         ("login-timeout", "LOGIN_TIMEOUT"), ("detailed-errors", "DETAILED_ERRORS"), ("log-level", "LOG_LEVEL"),
+        ("oidc-key-file", "OIDC_KEY_FILE"), ("oidc-issuers", "OIDC_ISSUERS"),
     ];
 
     public static EmulatorOptions Parse(string[] args, Func<string, string?> environment)
@@ -89,6 +96,8 @@ public sealed class EmulatorOptions
             LogLevel = Enum.TryParse<LogLevel>(values.GetValueOrDefault("log-level", "information"), ignoreCase: true, out var level)
                 ? level
                 : throw Usage($"--log-level must be trace, debug, information, warning, error or none: got \"{values["log-level"]}\""),
+            OidcKeyFile = values.GetValueOrDefault("oidc-key-file"),
+            OidcIssuersFile = values.GetValueOrDefault("oidc-issuers"),
         };
     }
 

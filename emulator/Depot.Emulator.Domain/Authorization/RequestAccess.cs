@@ -95,13 +95,13 @@ public sealed class RequestAccess
 
         if (Scope.ReachesProjectId(id) == false)
         {
-            Refuse(OutOfScope($"project {id}"));
+            Refuse(Scope.ProjectRefusal(id) ?? OutOfScope($"project {id}"));
         }
 
         var project = _state.FindProject(id) ?? throw DepotErrors.NotFound("project", id);
         if (!Scope.Reaches(project))
         {
-            Refuse(OutOfScope($"project {id}"));
+            Refuse(Scope.ProjectRefusal(id) ?? OutOfScope($"project {id}"));
         }
 
         return project;

@@ -24,6 +24,9 @@ public abstract class TokenScope
     /// <summary>The project a project-bound token stands for, used where a request omits it.</summary>
     public virtual string? DefaultProjectId => null;
 
+    /// <summary>The error for a project out of reach, when the scope words it itself; null for the standard denial.</summary>
+    public virtual Errors.DepotException? ProjectRefusal(string projectId) => null;
+
     public abstract string Describe();
 }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Depot.Emulator.Domain.Errors;
 using Depot.Emulator.Domain.Login;
 using Depot.Emulator.Domain.Matrix;
+using Depot.Emulator.Domain.Oidc;
 using Depot.Emulator.Domain.Seeding;
 using Depot.Emulator.Domain.State;
 using Depot.Emulator.Domain.Time;
@@ -21,19 +22,21 @@ public static class ControlPlaneEndpoints
 
         group.MapGet("/health", (DepotState state) => Results.Ok(new { status = "ok", now = state.Clock.GetUtcNow() }));
 
-        group.MapPost("/reset", (DepotState state, LoginRequests logins) =>
+        group.MapPost("/reset", (DepotState state, LoginRequests logins, OidcExchange exchanged) =>
         {
             state.Reset();
             logins.Clear();
+            exchanged.Clear();
             return Results.Ok(Summary(state));
         });
 
-        group.MapPost("/seed", async (HttpRequest request, DepotState state, LoginRequests logins) =>
+        group.MapPost("/seed", async (HttpRequest request, DepotState state, LoginRequests logins, OidcExchange exchanged) =>
         {
             using var reader = new StreamReader(request.Body);
             var seed = SeedParser.Parse(await reader.ReadToEndAsync(request.HttpContext.RequestAborted));
             state.Load(seed);
             logins.Clear();
+            exchanged.Clear();
             return Results.Ok(Summary(state));
         });
 

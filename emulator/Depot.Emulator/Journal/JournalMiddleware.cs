@@ -11,7 +11,7 @@ namespace Depot.Emulator.Journal;
 internal sealed class JournalMiddleware(RequestDelegate next, RequestJournal journal, TimeProvider clock)
 {
     /// <summary>Fields whose values are secrets, in any message, as protobuf JSON names them.</summary>
-    private static readonly HashSet<string> SecretFields = ["token", "secret", "buildToken", "password"];
+    private static readonly HashSet<string> SecretFields = ["token", "secret", "buildToken", "password", "value"];
 
     private const int MaxBodyChars = 16 * 1024;
 

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using Depot.Emulator.Domain.Errors;
+using Depot.Emulator.Domain.Identity;
+using Depot.Emulator.Domain.State;
+
+namespace Depot.Emulator.Domain.Oidc;
+
+/// <summary>
+/// <c>POST /auth/oidc/github-actions</c> (depot/setup-action): a validated CI token that satisfies at least one
+/// trust policy becomes an opaque Depot token with the same identity, valid until the CI token expires.
+/// </summary>
+public sealed class OidcExchange(OidcVerifier verifier, DepotState state)
+{
+    public const string SecretPrefix = "depot_oidc_";
+
+    private readonly ConcurrentDictionary<string, TrustIdentity> _issued = new(StringComparer.Ordinal);
+
+    public string Exchange(string jwt, OidcProvider expected)
+    {
+        var identity = verifier.Verify(jwt);
+        if (identity.Provider != expected)
+        {
+            throw DepotErrors.Unauthenticated($"OIDC token was issued by {identity.Provider.Title}, not {expected.Title}");
+        }
+
+        if (!state.AllTrustPolicies().Any(p => identity.Satisfies(p.Rule)))
+        {
+            throw DepotErrors.Unauthenticated($"OIDC token {identity.Provider.Describe(identity.Claims)} matches no trust relationship of any project");
+        }
+
+        var secret = state.Ids.Secret(SecretPrefix);
+        _issued[SecretHash.Key(SecretHash.Of(secret))] = identity;
+        return secret;
+    }
+
+    /// <summary>The identity behind an exchanged token, or null when the secret is not one.</summary>
+    public TrustIdentity? Find(string secret)
+    {
+        if (!secret.StartsWith(SecretPrefix, StringComparison.Ordinal)
+            || !_issued.TryGetValue(SecretHash.Key(SecretHash.Of(secret)), out var identity))
+        {
+            return null;
+        }
+
+        if (identity.ExpiresAt <= state.Clock.GetUtcNow())
+        {
+            throw DepotErrors.Unauthenticated($"trust-relationship token expired at {identity.ExpiresAt:O}, with the CI token it was exchanged for");
+        }
+
+        return identity;
+    }
+
+    public void Clear() => _issued.Clear();
+}
