@@ -19,7 +19,7 @@ public class MatrixEnforcementTests : IAsyncLifetime
     public static TheoryData<string, TokenType> Cells()
     {
         var data = new TheoryData<string, TokenType>();
-        foreach (var operation in Matrix.Operations.Where(o => o.Name.Contains('/') && o.Service.RequiresToken).OrderBy(o => o.Name))
+        foreach (var operation in ProcedureCalls.TokenOperations(Matrix))
         {
             foreach (var type in TokenTypes.All)
             {
@@ -37,7 +37,7 @@ public class MatrixEnforcementTests : IAsyncLifetime
         var method = Method(procedure);
         var decision = Matrix.Decide(type, Matrix.Operation(procedure));
 
-        var result = await CallAsync(method, TestSeeds.Secret(type));
+        var result = await _emulator.Connect.CallNamingProjectAsync(method, TestSeeds.Secret(type));
 
         if (decision.IsAllowed)
         {
@@ -59,7 +59,7 @@ public class MatrixEnforcementTests : IAsyncLifetime
     public static TheoryData<string> TokenProcedures()
     {
         var data = new TheoryData<string>();
-        foreach (var operation in Matrix.Operations.Where(o => o.Name.Contains('/') && o.Service.RequiresToken).OrderBy(o => o.Name))
+        foreach (var operation in ProcedureCalls.TokenOperations(Matrix))
         {
             data.Add(operation.Name);
         }
@@ -73,7 +73,7 @@ public class MatrixEnforcementTests : IAsyncLifetime
     {
         foreach (var token in new string?[] { null, "not-a-depot-token" })
         {
-            var result = await CallAsync(Method(procedure), token);
+            var result = await _emulator.Connect.CallNamingProjectAsync(Method(procedure), token);
             Assert.Equal(401, result.Status);
             Assert.Equal("unauthenticated", result.Code);
         }
@@ -86,18 +86,6 @@ public class MatrixEnforcementTests : IAsyncLifetime
         var served = registry.Methods.Select(m => m.Procedure).Order().ToList();
         var rows = Matrix.Operations.Select(o => o.Name).Where(n => n.Contains('/')).Order().ToList();
         Assert.Equal(rows, served);
-    }
-
-    private async Task<ConnectResult<byte[]>> CallAsync(MethodDescriptor method, string? token)
-    {
-        // Name proj-web wherever the request has a project, so allowed calls reach a real resource.
-        var request = method.InputType.Parser.ParseFrom(ByteString.Empty);
-        if (method.InputType.FindFieldByName("project_id") is { FieldType: FieldType.String } field)
-        {
-            field.Accessor.SetValue(request, "proj-web");
-        }
-
-        return await _emulator.Connect.CallAsync(ConnectMethod.ProcedureName(method), request, token);
     }
 
     private MethodDescriptor Method(string procedure) =>

@@ -19,7 +19,7 @@ public class OidcMatrixTests : IAsyncLifetime
     public static TheoryData<string, string> Cells()
     {
         var data = new TheoryData<string, string>();
-        foreach (var operation in Matrix.Operations.Where(o => o.Name.Contains('/') && o.Service.RequiresToken).OrderBy(o => o.Name))
+        foreach (var operation in ProcedureCalls.TokenOperations(Matrix))
         {
             foreach (var provider in OidcTestSupport.Providers)
             {
@@ -37,8 +37,8 @@ public class OidcMatrixTests : IAsyncLifetime
         var method = _emulator.Service<ConnectRegistry>().Methods.Single(m => m.Procedure == procedure).Descriptor;
         var jwt = await OidcTestSupport.MintAsync(_emulator.Http, provider);
 
-        var asProject = await CallAsync(method, "test-proj-web");
-        var asCi = await CallAsync(method, jwt);
+        var asProject = await _emulator.Connect.CallNamingProjectAsync(method, "test-proj-web");
+        var asCi = await _emulator.Connect.CallNamingProjectAsync(method, jwt);
 
         Assert.True(asProject.Status == asCi.Status && asProject.Code == asCi.Code,
             $"project token: {asProject.Status} {asProject.Code} {asProject.Message}; {provider} token: {asCi.Status} {asCi.Code} {asCi.Message}");
@@ -47,16 +47,5 @@ public class OidcMatrixTests : IAsyncLifetime
         {
             Assert.Equal(Matrix.Decide(TokenType.TrustRelationship, Matrix.Operation(procedure)).Reason, asCi.Message);
         }
-    }
-
-    private async Task<ConnectResult<byte[]>> CallAsync(MethodDescriptor method, string token)
-    {
-        var request = method.InputType.Parser.ParseFrom(ByteString.Empty);
-        if (method.InputType.FindFieldByName("project_id") is { FieldType: FieldType.String } field)
-        {
-            field.Accessor.SetValue(request, "proj-web");
-        }
-
-        return await _emulator.Connect.CallAsync(ConnectMethod.ProcedureName(method), request, token);
     }
 }
