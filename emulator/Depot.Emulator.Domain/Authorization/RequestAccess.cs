@@ -1,3 +1,4 @@
+using Depot.Emulator.Domain.Builds;
 using Depot.Emulator.Domain.Errors;
 using Depot.Emulator.Domain.Identity;
 using Depot.Emulator.Domain.Matrix;
@@ -106,6 +107,45 @@ public sealed class RequestAccess
 
         return project;
     }
+
+    /// <summary>The project a new build goes into, if the token may start builds there.</summary>
+    public Project RequireProjectForNewBuild(string? projectId)
+    {
+        var project = RequireProject(projectId);
+        if (!Scope.StartsBuilds)
+        {
+            Refuse(DepotErrors.Denied($"{Principal?.Type.Name() ?? "anonymous"} token is scoped to {Scope.Describe()}; it cannot start other builds"));
+        }
+
+        return project;
+    }
+
+    /// <summary>The build the request names, if the token reaches it (a build token reaches only its own).</summary>
+    public Build RequireBuild(string? buildId)
+    {
+        if (string.IsNullOrEmpty(buildId))
+        {
+            throw DepotErrors.Required("build_id");
+        }
+
+        if (Scope.ReachesBuildId(buildId) == false)
+        {
+            Refuse(OutOfScope($"build {buildId}"));
+        }
+
+        var build = _state.FindBuild(buildId) ?? throw DepotErrors.NotFound("build", buildId);
+        var project = _state.FindProject(build.ProjectId) ?? throw DepotErrors.NotFound("build", buildId);
+        if (!Scope.Reaches(project))
+        {
+            Refuse(Scope.ProjectRefusal(project.Id) ?? OutOfScope($"build {buildId}"));
+        }
+
+        return build;
+    }
+
+    /// <summary>The builds of a project the token reaches, newest first; a build token sees only its own.</summary>
+    public IReadOnlyList<Build> VisibleBuilds(Project project) =>
+        _state.Builds(project.Id).Where(b => Scope.ReachesBuildId(b.Id) != false).ToList();
 
     public Organization RequireOrganization(string organizationId)
     {

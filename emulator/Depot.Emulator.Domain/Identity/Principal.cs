@@ -19,7 +19,11 @@ public abstract class TokenScope
 
     public abstract bool ReachesOrganization(string organizationId);
 
-    public virtual bool ReachesBuild(string buildId, Project project) => Reaches(project);
+    /// <summary>Answers without a lookup where the token is bound to one build; null when the build's project decides.</summary>
+    public virtual bool? ReachesBuildId(string buildId) => null;
+
+    /// <summary>Whether the token may start new builds in the projects it reaches (a build token may not).</summary>
+    public virtual bool StartsBuilds => true;
 
     /// <summary>The project a project-bound token stands for, used where a request omits it.</summary>
     public virtual string? DefaultProjectId => null;
@@ -73,7 +77,9 @@ public sealed class BuildScope(string buildId, string projectId, string organiza
 
     public override bool ReachesOrganization(string id) => id == organizationId;
 
-    public override bool ReachesBuild(string id, Project project) => id == BuildId;
+    public override bool? ReachesBuildId(string id) => id == BuildId;
+
+    public override bool StartsBuilds => false;
 
     public override string? DefaultProjectId => projectId;
 

@@ -9,7 +9,7 @@ namespace Depot.Emulator.Domain.State;
 /// Everything the emulator knows, in memory. One lock guards it; every mutation validates first and then
 /// changes, so a rejected request changes nothing.
 /// </summary>
-public sealed class DepotState
+public sealed partial class DepotState
 {
     public static readonly TimeSpan PullTokenLifetime = TimeSpan.FromHours(1);
 
@@ -105,6 +105,13 @@ public sealed class DepotState
             foreach (var token in d.Tokens.Values.Where(t => t.ProjectId == id).ToList())
             {
                 d.Tokens.Remove(SecretHash.Key(token.SecretHash));
+            }
+
+            foreach (var build in d.Builds.Values.Where(b => b.ProjectId == id).ToList())
+            {
+                d.Builds.Remove(build.Id);
+                d.Progress.Remove(build.Id);
+                d.Dockerfiles.Remove(build.Id);
             }
 
             return true;
@@ -299,6 +306,17 @@ public sealed class DepotState
 
         /// <summary>Keyed by the hex SHA-256 of the secret.</summary>
         public Dictionary<string, TokenRecord> Tokens { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, Builds.Build> Builds { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, Builds.BuildProgress> Progress { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, List<Builds.BuildDockerfile>> Dockerfiles { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, Builds.BuildPush> Pushes { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Build and platform pairs whose builder was asked for once and answered "pending".</summary>
+        public HashSet<string> PendingBuilders { get; } = new(StringComparer.Ordinal);
     }
 }
 
