@@ -36,6 +36,9 @@ public sealed class EmulatorOptions
     /// <summary>A YAML list of further trusted issuers (real providers) with their JWKS file or URL.</summary>
     public string? OidcIssuersFile { get; init; }
 
+    /// <summary>A real BuildKit to hand builds to instead of the built-in one.</summary>
+    public BuildKitOptions? BuildKit { get; init; }
+
     /// <summary>Command-line switches and the environment variables that stand for them.</summary>
     private static readonly (string Switch, string Env)[] Names =
     [
@@ -43,6 +46,8 @@ public sealed class EmulatorOptions
         ("enforcement", "ENFORCEMENT"), ("public-url", "PUBLIC_URL"), ("journal-capacity", "JOURNAL_CAPACITY"),
         ("login-timeout", "LOGIN_TIMEOUT"), ("detailed-errors", "DETAILED_ERRORS"), ("log-level", "LOG_LEVEL"),
         ("oidc-key-file", "OIDC_KEY_FILE"), ("oidc-issuers", "OIDC_ISSUERS"),
+        ("buildkit", "BUILDKIT"), ("buildkit-ca", "BUILDKIT_CA"), ("buildkit-cert", "BUILDKIT_CERT"),
+        ("buildkit-key", "BUILDKIT_KEY"), ("buildkit-server-name", "BUILDKIT_SERVER_NAME"),
     ];
 
     public static EmulatorOptions Parse(string[] args, Func<string, string?> environment)
@@ -98,6 +103,7 @@ public sealed class EmulatorOptions
                 : throw Usage($"--log-level must be trace, debug, information, warning, error or none: got \"{values["log-level"]}\""),
             OidcKeyFile = values.GetValueOrDefault("oidc-key-file"),
             OidcIssuersFile = values.GetValueOrDefault("oidc-issuers"),
+            BuildKit = BuildKitOptions.From(values),
         };
     }
 
@@ -114,4 +120,46 @@ public sealed class EmulatorOptions
     }
 
     private static DepotException Usage(string message) => DepotErrors.Invalid(message);
+}
+
+/// <summary><c>--buildkit tcp://host:port</c> with optional client certificates (<c>--buildkit-cert</c>, <c>--buildkit-key</c>, <c>--buildkit-ca</c>).</summary>
+public sealed record BuildKitOptions(string Endpoint, string? CaFile, string? CertFile, string? KeyFile, string? ServerName)
+{
+    internal static BuildKitOptions? From(Dictionary<string, string> values)
+    {
+        var tls = new[] { "buildkit-ca", "buildkit-cert", "buildkit-key", "buildkit-server-name" };
+        if (!values.TryGetValue("buildkit", out var endpoint))
+        {
+            return tls.FirstOrDefault(values.ContainsKey) is { } orphan
+                ? throw DepotErrors.Invalid($"--{orphan} needs --buildkit tcp://host:port")
+                : null;
+        }
+
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme != "tcp" || uri.Port <= 0 || uri.AbsolutePath != "/")
+        {
+            throw DepotErrors.Invalid($"--buildkit must be tcp://host:port: got \"{endpoint}\"");
+        }
+
+        var options = new BuildKitOptions(endpoint, values.GetValueOrDefault("buildkit-ca"), values.GetValueOrDefault("buildkit-cert"),
+            values.GetValueOrDefault("buildkit-key"), values.GetValueOrDefault("buildkit-server-name"));
+        if ((options.CertFile is null) != (options.KeyFile is null))
+        {
+            throw DepotErrors.Invalid("--buildkit-cert and --buildkit-key go together");
+        }
+
+        if (options.CertFile is not null && options.CaFile is null)
+        {
+            throw DepotErrors.Invalid("--buildkit-cert needs --buildkit-ca: the CLI uses TLS only with both");
+        }
+
+        foreach (var file in new[] { options.CaFile, options.CertFile, options.KeyFile })
+        {
+            if (file is not null && !File.Exists(file))
+            {
+                throw DepotErrors.Invalid($"{file} does not exist");
+            }
+        }
+
+        return options;
+    }
 }
