@@ -1,4 +1,6 @@
 using Depot.Emulator.Auth;
+using Depot.Emulator.BuildKit;
+using Depot.Emulator.Builds;
 using Depot.Emulator.Connect;
 using Depot.Emulator.Connect.Hosting;
 using Depot.Emulator.ControlPlane;
@@ -57,7 +59,11 @@ public static class EmulatorApp
         services.AddSingleton<LoginRequests>();
         services.AddSingleton<RequestJournal>();
         services.AddSingleton<PublicUrls>();
+        services.AddSingleton<BuilderEndpoints>();
         services.AddSingleton<IConnectInterceptor, MatrixAuthorizationInterceptor>();
+        services.AddSingleton<DepotBuildKitHost>();
+        services.AddSingleton<IBuildKitHost>(sp => sp.GetRequiredService<DepotBuildKitHost>());
+        services.AddBuildKit();
         services.AddConnect(o =>
         {
             o.ExceptionMapper = DepotConnectErrors.Map;
@@ -73,8 +79,13 @@ public static class EmulatorApp
         app.MapConnectService<LoginServiceHandler>();
         app.MapConnectService<CliProjectsServiceHandler>();
         app.MapConnectService<CliBuildServiceHandler>();
+        app.MapConnectService<PushServiceHandler>();
+        app.MapConnectService<ApiBuildServiceHandler>();
+        app.MapConnectService<BuildKitServiceHandler>();
+        app.MapConnectService<CoreBuildServiceHandler>();
         app.MapConnectService<OrganizationServiceHandler>();
         app.MapConnectService<ProjectServiceHandler>();
+        app.MapBuildKit();
         app.MapControlPlane();
         app.MapOidc();
 

@@ -22,6 +22,8 @@ public static class ProcedureCalls
             field.Accessor.SetValue(request, project);
         }
 
-        return client.CallAsync(ConnectMethod.ProcedureName(method), request, token);
+        return method.IsClientStreaming || method.IsServerStreaming
+            ? client.CallStreamAsync(ConnectMethod.ProcedureName(method), request, token)
+            : client.CallAsync(ConnectMethod.ProcedureName(method), request, token);
     }
 }

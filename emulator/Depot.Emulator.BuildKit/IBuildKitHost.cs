@@ -1,0 +1,25 @@
+namespace Depot.Emulator.BuildKit;
+
+/// <summary>The build a BuildKit connection serves, as its host knows it.</summary>
+/// <param name="CacheScope">Steps cached under one scope are cached for every build of that scope.</param>
+public sealed record BuildKitClaim(string BuildId, string CacheScope);
+
+/// <summary>What the BuildKit stand-in asks of the application that hosts it.</summary>
+public interface IBuildKitHost
+{
+    /// <summary>The build a new connection serves, or null when the host does not know.</summary>
+    BuildKitClaim? Claim(string connectionId);
+
+    /// <summary>A Dockerfile the build read, as Depot's builders report it.</summary>
+    void DockerfileRead(BuildKitClaim claim, string filename, string target, string contents);
+}
+
+/// <summary>A host that knows no builds: one shared cache, nothing reported.</summary>
+public sealed class StandaloneBuildKitHost : IBuildKitHost
+{
+    public BuildKitClaim? Claim(string connectionId) => null;
+
+    public void DockerfileRead(BuildKitClaim claim, string filename, string target, string contents)
+    {
+    }
+}

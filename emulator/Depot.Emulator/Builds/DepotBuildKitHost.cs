@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using Depot.Emulator.BuildKit;
+using Depot.Emulator.Domain.Builds;
+using Depot.Emulator.Domain.State;
+
+namespace Depot.Emulator.Builds;
+
+/// <summary>
+/// Ties BuildKit connections to Depot builds. Every build reaches the built-in BuildKit at the same address, so
+/// a new connection is taken to serve the build that was handed the builder longest ago and has not connected
+/// yet. The build's project (and its cache generation, which <c>depot cache reset</c> moves on) is its cache scope.
+/// </summary>
+public sealed class DepotBuildKitHost(DepotState state) : IBuildKitHost
+{
+    private readonly ConcurrentQueue<string> _handedOut = new();
+
+    /// <summary>A build was handed the built-in builder: the next connection is probably its.</summary>
+    public void BuilderHandedOut(string buildId) => _handedOut.Enqueue(buildId);
+
+    public BuildKitClaim? Claim(string connectionId)
+    {
+        while (_handedOut.TryDequeue(out var buildId))
+        {
+            if (state.FindBuild(buildId) is { IsRunning: true } build && state.FindProject(build.ProjectId) is { } project)
+            {
+                return new BuildKitClaim(build.Id, $"{project.Id}#{project.CacheResets}");
+            }
+        }
+
+        return null;
+    }
+
+    public void DockerfileRead(BuildKitClaim claim, string filename, string target, string contents)
+    {
+        if (state.FindBuild(claim.BuildId) is not null)
+        {
+            state.RecordDockerfiles(claim.BuildId, [.. state.Dockerfiles(claim.BuildId), new BuildDockerfile(target, filename, contents)]);
+        }
+    }
+}
