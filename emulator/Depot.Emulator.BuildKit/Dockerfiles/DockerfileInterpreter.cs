@@ -24,13 +24,13 @@ public static class DockerfileInterpreter
 {
     public const string NotRunLog = "(not run: the emulator records RUN steps without executing them)";
 
-    /// <param name="failWith">Makes the last step fail with this message (a scripted failure).</param>
+    /// <param name="failWith">Makes the last RUN step (or the last step, without one) fail with this message: a scripted failure.</param>
     public static Interpretation Execute(BuildPlan plan, VirtualFs context, string? failWith = null)
     {
         var globals = BuildPlan.GlobalArgs(plan.Dockerfile, plan.Options);
         var finished = new Dictionary<int, (VirtualFs Files, ImageConfig Config, string Digest)>();
         var outcomes = new List<StepOutcome>();
-        var lastStep = plan.Steps.Count == 0 ? null : plan.Steps[^1];
+        var lastStep = plan.Steps.LastOrDefault(s => s.Instruction.Keyword == "RUN") ?? plan.Steps.LastOrDefault();
         foreach (var stage in plan.Stages)
         {
             var baseName = DockerfileParser.Expand(stage.BaseImage, globals);

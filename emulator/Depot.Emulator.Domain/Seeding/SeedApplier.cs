@@ -1,3 +1,4 @@
+using Depot.Emulator.Domain.Builds;
 using Depot.Emulator.Domain.Errors;
 using Depot.Emulator.Domain.Matrix;
 using Depot.Emulator.Domain.State;
@@ -7,6 +8,9 @@ namespace Depot.Emulator.Domain.Seeding;
 /// <summary>Builds fresh state from a seed, checking every reference; an invalid seed throws before anything is swapped in.</summary>
 internal static class SeedApplier
 {
+    private static Build SeededBuild(string id, Project project, DateTimeOffset now) =>
+        new(id, project.Id, project.OrganizationId, BuildOrigin.Api, now, [], "", now);
+
     public static IReadOnlyList<IssuedToken> Apply(SeedDocument seed, DepotState.Data data, DepotState state)
     {
         var now = state.Clock.GetUtcNow();
@@ -84,6 +88,32 @@ internal static class SeedApplier
             }
         }
 
+        foreach (var build in seed.Builds)
+        {
+            var id = build.Id ?? ids.Id("build_");
+            var project = build.Project is { } p && data.Projects.TryGetValue(p, out var found) ? found
+                : throw DepotErrors.Invalid($"seed: build {id} needs a known project, not \"{build.Project}\"");
+            var status = build.Status?.ToLowerInvariant() switch
+            {
+                null or "running" => BuildState.Running,
+                "succeeded" => BuildState.Succeeded,
+                "failed" => BuildState.Failed,
+                "canceled" => BuildState.Canceled,
+                var other => throw DepotErrors.Invalid($"seed: build {id} has status \"{other}\"; expected running, succeeded, failed or canceled"),
+            };
+            if (!data.Builds.TryAdd(id, SeededBuild(id, project, now) with
+                {
+                    State = status,
+                    FinishedAt = status == BuildState.Running ? null : now,
+                    Error = status == BuildState.Failed ? build.Error ?? "" : null,
+                }))
+            {
+                throw DepotErrors.Invalid($"seed: build {id} appears twice");
+            }
+
+            data.Progress[id] = new BuildProgress();
+        }
+
         var issued = new List<IssuedToken>();
         foreach (var token in seed.Tokens)
         {
@@ -103,6 +133,19 @@ internal static class SeedApplier
             catch (DepotException e)
             {
                 throw DepotErrors.Invalid($"seed: token {token.Id ?? token.Type}: {e.Message}");
+            }
+
+            // A build token stands for a build in progress: seeded without one, the build is there to continue.
+            if (issued[^1].Record is { Type: TokenType.Build, BuildId: { } buildId, ProjectId: { } projectId } record)
+            {
+                var build = data.Builds.GetValueOrDefault(buildId) ?? SeededBuild(buildId, data.Projects[projectId], now);
+                if (build.ProjectId != projectId)
+                {
+                    throw DepotErrors.Invalid($"seed: token {record.Id} is for project {projectId}, but build {buildId} belongs to {build.ProjectId}");
+                }
+
+                data.Builds[buildId] = build with { TokenId = record.Id };
+                data.Progress.TryAdd(buildId, new BuildProgress());
             }
         }
 

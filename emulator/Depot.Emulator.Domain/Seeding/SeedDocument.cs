@@ -12,6 +12,8 @@ public sealed class SeedDocument
     public List<SeedToken> Tokens { get; set; } = [];
 
     public List<SeedTrustPolicy> TrustPolicies { get; set; } = [];
+
+    public List<SeedBuild> Builds { get; set; } = [];
 }
 
 public sealed class SeedOrganization
@@ -45,6 +47,18 @@ public sealed class SeedProject
     public int? CacheKeepGb { get; set; }
 
     public int? CacheKeepDays { get; set; }
+}
+
+public sealed class SeedBuild
+{
+    public string? Id { get; set; }
+
+    public string? Project { get; set; }
+
+    /// <summary><c>running</c> (the default), <c>succeeded</c>, <c>failed</c> or <c>canceled</c>.</summary>
+    public string? Status { get; set; }
+
+    public string? Error { get; set; }
 }
 
 public sealed class SeedToken

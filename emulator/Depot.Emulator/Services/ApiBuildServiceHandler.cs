@@ -1,7 +1,7 @@
 using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
-using Depot.Build.V1;
+using Depot.Builds.V1;
 using Depot.Emulator.Auth;
 using Depot.Emulator.Connect;
 using Depot.Emulator.Domain.Builds;
