@@ -12,6 +12,9 @@ public interface IBuildKitHost
 
     /// <summary>A Dockerfile the build read, as Depot's builders report it.</summary>
     void DockerfileRead(BuildKitClaim claim, string filename, string target, string contents);
+
+    /// <summary>A batch of the build's progress, as the builder publishes it to the client.</summary>
+    void ProgressPublished(BuildKitClaim claim, Moby.BuildKit.V1.StatusResponse batch);
 }
 
 /// <summary>A host that knows no builds: one shared cache, nothing reported.</summary>
@@ -20,6 +23,10 @@ public sealed class StandaloneBuildKitHost : IBuildKitHost
     public BuildKitClaim? Claim(string connectionId) => null;
 
     public void DockerfileRead(BuildKitClaim claim, string filename, string target, string contents)
+    {
+    }
+
+    public void ProgressPublished(BuildKitClaim claim, Moby.BuildKit.V1.StatusResponse batch)
     {
     }
 }

@@ -21,7 +21,7 @@ internal sealed class DockerfileFrontend(ClientSessions sessions, BuildCache cac
     {
         var control = await job.Registered.WaitAsync(SessionWait, cancellationToken);
         var session = await sessions.WaitAsync(control.Session, SessionWait, cancellationToken);
-        var progress = new Progress(job.Feed, clock);
+        var progress = new Progress(job, host, clock);
         var filename = opts.GetValueOrDefault("filename") is { Length: > 0 } f ? f : "Dockerfile";
         var scope = job.Claim?.CacheScope ?? BuildCache.SharedScope;
 

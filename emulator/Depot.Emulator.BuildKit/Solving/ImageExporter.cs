@@ -11,7 +11,7 @@ namespace Depot.Emulator.BuildKit.Solving;
 /// The <c>image</c> exporter: writes the built stage as an image and, with <c>push=true</c>, pushes it to every
 /// name, with the credentials the client's session gives for each registry host.
 /// </summary>
-internal sealed class ImageExporter(RegistryPusher pusher, ClientSessions sessions, TimeProvider clock)
+internal sealed class ImageExporter(RegistryPusher pusher, ClientSessions sessions, IBuildKitHost host, TimeProvider clock)
 {
     public async Task<SolveResponse> ExportAsync(SolveJob job, SolveRequest request, FrontendResult? result, CancellationToken cancellationToken)
     {
@@ -35,7 +35,7 @@ internal sealed class ImageExporter(RegistryPusher pusher, ClientSessions sessio
 
         var image = ImageWriter.Write(built, Flag(attrs, "oci-mediatypes"), Created(result.Options));
         var names = attrs.GetValueOrDefault("name")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-        var progress = new Progress(job.Feed, clock);
+        var progress = new Progress(job, host, clock);
         var vertex = progress.Start(Dockerfiles.DockerfileInterpreter.Digest($"export\n{job.Ref}"), "exporting to image");
         vertex.Status("exporting layers");
         vertex.Status($"exporting manifest {image.Manifest.Digest}");

@@ -4,8 +4,8 @@ using Moby.BuildKit.V1;
 
 namespace Depot.Emulator.BuildKit.Solving;
 
-/// <summary>Publishes vertices, their sub-statuses and their logs as a BuildKit daemon reports them.</summary>
-internal sealed class Progress(StatusFeed feed, TimeProvider clock)
+/// <summary>Publishes vertices, their sub-statuses and their logs as a BuildKit daemon reports them, to the client and the host.</summary>
+internal sealed class Progress(SolveJob job, IBuildKitHost host, TimeProvider clock)
 {
     public VertexProgress Start(string digest, string name, bool cached = false)
     {
@@ -21,7 +21,14 @@ internal sealed class Progress(StatusFeed feed, TimeProvider clock)
 
     internal Timestamp Now() => Timestamp.FromDateTimeOffset(clock.GetUtcNow());
 
-    internal void Publish(StatusResponse batch) => feed.Publish(batch);
+    internal void Publish(StatusResponse batch)
+    {
+        job.Feed.Publish(batch);
+        if (job.Claim is { } claim)
+        {
+            host.ProgressPublished(claim, batch);
+        }
+    }
 }
 
 internal sealed class VertexProgress(Progress progress, Vertex vertex)

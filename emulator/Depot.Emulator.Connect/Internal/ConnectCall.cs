@@ -86,9 +86,10 @@ internal sealed class ConnectCall
                 await call.WriteEndAsync(null);
             }
         }
-        catch (Exception e) when (http.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (http.RequestAborted.IsCancellationRequested || e is IOException)
         {
-            // The client went away (a reset stream or a closed connection): nothing to answer.
+            // The client went away (a reset stream or a closed connection): nothing to answer. Kestrel may
+            // report a reset request stream before it signals RequestAborted.
             logger.LogDebug(e, "Client left {Procedure}", method.Procedure);
         }
         catch (Exception e)

@@ -12,6 +12,7 @@ public sealed class BuildProgress
     private readonly object _lock = new();
     private readonly Dictionary<string, StepRecord> _steps = new(StringComparer.Ordinal);
     private readonly List<StepRecord> _order = [];
+    private readonly HashSet<(string, DateTimeOffset, int, string)> _seenLogs = [];
     private int _logLines;
 
     public int DroppedLogLines { get; private set; }
@@ -51,10 +52,17 @@ public sealed class BuildProgress
         }
     }
 
+    /// <summary>Adds a vertex's output; the same output reported twice (by the builder and the client) is kept once.</summary>
     public void RecordLog(string vertexDigest, DateTimeOffset at, int stream, string text)
     {
         lock (_lock)
         {
+            if (_logLines >= MaxLogLines || !_seenLogs.Add((vertexDigest, at, stream, text)))
+            {
+                DroppedLogLines += _logLines >= MaxLogLines ? 1 : 0;
+                return;
+            }
+
             var step = Step(vertexDigest);
             foreach (var line in text.Split('\n'))
             {

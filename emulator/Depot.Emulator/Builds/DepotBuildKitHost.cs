@@ -30,6 +30,15 @@ public sealed class DepotBuildKitHost(DepotState state) : IBuildKitHost
         return null;
     }
 
+    /// <summary>Depot's builders report their own progress; the CLI's reports of the same vertices merge with it.</summary>
+    public void ProgressPublished(BuildKitClaim claim, Moby.BuildKit.V1.StatusResponse batch)
+    {
+        if (state.FindBuild(claim.BuildId) is not null)
+        {
+            Services.BuildMapping.Record(state.Progress(claim.BuildId), [batch]);
+        }
+    }
+
     public void DockerfileRead(BuildKitClaim claim, string filename, string target, string contents)
     {
         if (state.FindBuild(claim.BuildId) is not null)

@@ -54,11 +54,26 @@ public sealed class ConnectTestClient(HttpClient http)
     /// </summary>
     public async Task<ConnectResult<byte[]>> CallStreamAsync(string procedure, IMessage request, string? token = null)
     {
-        var payload = request.ToByteArray();
-        var body = new byte[5 + payload.Length];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(body.AsSpan(1), (uint)payload.Length);
-        payload.CopyTo(body, 5);
-        using var message = new HttpRequestMessage(HttpMethod.Post, "/" + procedure) { Content = new ByteArrayContent(body) };
+        var result = await StreamAsync(procedure, [request], token);
+        return result.Code is { } code
+            ? new ConnectResult<byte[]>(result.Status == 200 ? HttpStatusOf(code) : result.Status, default, code, result.Message)
+            : new ConnectResult<byte[]>(result.Status, result.Messages.FirstOrDefault() ?? [], null, null);
+    }
+
+    /// <summary>Sends every request as an enveloped stream and collects every response message and the end message's error.</summary>
+    public async Task<StreamResult> StreamAsync(string procedure, IEnumerable<IMessage> requests, string? token = null)
+    {
+        var body = new MemoryStream();
+        foreach (var request in requests)
+        {
+            var payload = request.ToByteArray();
+            var prefix = new byte[5];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(prefix.AsSpan(1), (uint)payload.Length);
+            body.Write(prefix);
+            body.Write(payload);
+        }
+
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/" + procedure) { Content = new ByteArrayContent(body.ToArray()) };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/connect+proto");
         message.Headers.Add("Connect-Protocol-Version", "1");
         if (token is not null)
@@ -68,12 +83,12 @@ public sealed class ConnectTestClient(HttpClient http)
 
         using var response = await http.SendAsync(message);
         var bytes = await response.Content.ReadAsByteArrayAsync();
+        var messages = new List<byte[]>();
         if (!response.IsSuccessStatusCode)
         {
-            return new ConnectResult<byte[]>((int)response.StatusCode, default, null, null);
+            return new StreamResult((int)response.StatusCode, messages, null, null);
         }
 
-        byte[]? first = null;
         for (var offset = 0; offset + 5 <= bytes.Length;)
         {
             var flags = bytes[offset];
@@ -82,20 +97,19 @@ public sealed class ConnectTestClient(HttpClient http)
             offset += 5 + length;
             if ((flags & 0x02) == 0)
             {
-                first ??= frame;
+                messages.Add(frame);
                 continue;
             }
 
             using var end = JsonDocument.Parse(frame);
             if (end.RootElement.TryGetProperty("error", out var error))
             {
-                var code = error.GetProperty("code").GetString()!;
-                return new ConnectResult<byte[]>(HttpStatusOf(code), default, code,
+                return new StreamResult(200, messages, error.GetProperty("code").GetString(),
                     error.TryGetProperty("message", out var m) ? m.GetString() : null);
             }
         }
 
-        return new ConnectResult<byte[]>(200, first ?? [], null, null);
+        return new StreamResult(200, messages, null, null);
     }
 
     private static int HttpStatusOf(string code) => code switch
@@ -113,4 +127,13 @@ public sealed class ConnectTestClient(HttpClient http)
 public sealed record ConnectResult<T>(int Status, T? Response, string? Code, string? Message)
 {
     public T Ok => Response ?? throw new Xunit.Sdk.XunitException($"expected success, got {Status} {Code}: {Message}");
+}
+
+public sealed record StreamResult(int Status, IReadOnlyList<byte[]> Messages, string? Code, string? Message)
+{
+    public IReadOnlyList<T> Ok<T>()
+        where T : IMessage<T>, new() =>
+        Code is null
+            ? Messages.Select(m => new MessageParser<T>(() => new T()).ParseFrom(m)).ToList()
+            : throw new Xunit.Sdk.XunitException($"expected success, got {Code}: {Message}");
 }

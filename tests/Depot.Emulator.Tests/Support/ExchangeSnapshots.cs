@@ -20,12 +20,13 @@ public static partial class ExchangeSnapshots
         return entries.GetArrayLength() == 0 ? 0 : entries[0].GetProperty("sequence").GetInt64();
     }
 
-    public static async Task<JsonArray> ExchangesSinceAsync(HttpClient http, long mark)
+    /// <param name="except">Operations left out: those whose number or content depends on timing.</param>
+    public static async Task<JsonArray> ExchangesSinceAsync(HttpClient http, long mark, params string[] except)
     {
         var journal = await http.GetFromJsonAsync<JsonObject>($"/_emulator/journal?since={mark}&limit=1000");
         var exchanges = new JsonArray();
         var placeholders = new Dictionary<string, string>();
-        foreach (var entry in journal!["entries"]!.AsArray().Select(e => e!.AsObject()).Where(e => e["operation"] is not null))
+        foreach (var entry in journal!["entries"]!.AsArray().Select(e => e!.AsObject()).Where(e => e["operation"] is not null && !except.Contains(e["operation"]!.GetValue<string>())))
         {
             var exchange = new JsonObject
             {
@@ -106,7 +107,10 @@ public static partial class ExchangeSnapshots
         }
 
         text = EmulatorUrl().Replace(text, "<emulator-url>");
+        text = EmulatorEndpoint().Replace(text, "<emulator-endpoint>");
         text = GeneratedTokenId().Replace(text, m => Named("token-id", m.Value, placeholders));
+        text = GeneratedBuildId().Replace(text, m => Named(m.Groups[1].Value + "-id", m.Value, placeholders));
+        text = Digest().Replace(text, m => Named("digest", m.Value, placeholders));
         return GeneratedLoginId().Replace(text, m => Named("login-id", m.Value, placeholders));
     }
 
@@ -123,6 +127,15 @@ public static partial class ExchangeSnapshots
 
     [GeneratedRegex(@"http://(127\.0\.0\.1|localhost|\[::1\]):\d+")]
     private static partial Regex EmulatorUrl();
+
+    [GeneratedRegex(@"tcp://(127\.0\.0\.1|localhost|\[::1\]):\d+")]
+    private static partial Regex EmulatorEndpoint();
+
+    [GeneratedRegex("(build|push|share)_[a-z0-9]{12}")]
+    private static partial Regex GeneratedBuildId();
+
+    [GeneratedRegex("sha256:[0-9a-f]{64}")]
+    private static partial Regex Digest();
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")]
     private static partial Regex Timestamp();

@@ -9,6 +9,49 @@ public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
     public string Output => Stdout + Stderr;
 }
 
+/// <summary>A started client process whose output is being collected.</summary>
+public sealed class RunningProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly Task<string> _stdout;
+    private readonly Task<string> _stderr;
+    private readonly string _description;
+
+    private RunningProcess(Process process, string description)
+    {
+        _process = process;
+        _description = description;
+        process.StandardInput.Close();
+        _stdout = process.StandardOutput.ReadToEndAsync();
+        _stderr = process.StandardError.ReadToEndAsync();
+    }
+
+    public static RunningProcess Start(string file, IEnumerable<string> args, IDictionary<string, string?> env) =>
+        new(Process.Start(RealClients.StartInfo(file, args, env)) ?? throw new InvalidOperationException($"could not start {file}"),
+            $"{Path.GetFileName(file)} {string.Join(' ', args)}");
+
+    /// <summary>Ctrl-C, as a person at a terminal sends it.</summary>
+    public void Interrupt() => Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    public async Task<ProcessResult> WaitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{_description} did not finish in {timeout.TotalSeconds}s");
+        }
+
+        return new ProcessResult(_process.ExitCode, await _stdout, await _stderr);
+    }
+
+    public void Dispose() => _process.Dispose();
+}
+
 /// <summary>Finds and runs the real clients installed under <c>tests/node_modules</c> by <c>scripts/test.sh</c>.</summary>
 public static class RealClients
 {
@@ -20,7 +63,14 @@ public static class RealClients
         Path.Combine(TestsDirectory, "node_modules", "@depot", "sdk-node", "package.json"));
 
     /// <summary>Runs <c>depot</c> with a private HOME, pointed at <paramref name="apiUrl"/>, quiet and offline.</summary>
-    public static Task<ProcessResult> Depot(string apiUrl, string home, IDictionary<string, string?>? env, params string[] args)
+    public static Task<ProcessResult> Depot(string apiUrl, string home, IDictionary<string, string?>? env, params string[] args) =>
+        RunAsync(DepotCli, args, DepotEnvironment(apiUrl, home, env), TimeSpan.FromSeconds(60));
+
+    /// <summary>Starts <c>depot</c> without waiting, for tests that interrupt it.</summary>
+    public static RunningProcess StartDepot(string apiUrl, string home, IDictionary<string, string?>? env, params string[] args) =>
+        RunningProcess.Start(DepotCli, args, DepotEnvironment(apiUrl, home, env));
+
+    private static Dictionary<string, string?> DepotEnvironment(string apiUrl, string home, IDictionary<string, string?>? env)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -41,7 +91,7 @@ public static class RealClients
             environment[key] = value;
         }
 
-        return RunAsync(DepotCli, args, environment, TimeSpan.FromSeconds(60));
+        return environment;
     }
 
     /// <summary>One @depot/sdk-node call; the script prints {ok, response} or {ok: false, code, message}.</summary>
@@ -58,6 +108,12 @@ public static class RealClients
     }
 
     public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string?> env, TimeSpan timeout)
+    {
+        var running = RunningProcess.Start(file, args, env);
+        return await running.WaitAsync(timeout);
+    }
+
+    internal static ProcessStartInfo StartInfo(string file, IEnumerable<string> args, IDictionary<string, string?> env)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -83,22 +139,7 @@ public static class RealClients
             }
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileName(file)} {string.Join(' ', args)} did not finish in {timeout.TotalSeconds}s");
-        }
-
-        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+        return start;
     }
 
     private static string Require(string path, string? marker = null)
