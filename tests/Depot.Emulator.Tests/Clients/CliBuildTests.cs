@@ -240,3 +240,26 @@ public class CliBuildTests
         Assert.Equal(BuildState.Succeeded, OnlyBuild(emulator).State);
     }
 }
+
+/// <summary>With <c>--buildkit</c>, the CLI builds on the BuildKit named, here a second emulator's.</summary>
+public class CliBuildKitPassthroughTests
+{
+    [Fact]
+    public async Task The_cli_builds_on_the_buildkit_the_emulator_hands_out()
+    {
+        await using var builder = await LoopbackEmulator.StartAsync();
+        await using var emulator = await LoopbackEmulator.StartAsync("--seed", TestSeeds.AcmePath, "--buildkit", "tcp://" + new Uri(builder.Url).Authority);
+
+        var result = await RealClients.Depot(emulator.Url, RealClients.TempHome(),
+            new Dictionary<string, string?> { ["DEPOT_TOKEN"] = TestSeeds.Secret(TokenType.Project) },
+            "build", "--progress", "plain", "--project", "proj-web", BuildContexts.Create());
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("[2/3] RUN echo hello", result.Output);
+        Assert.Equal(BuildState.Succeeded, emulator.Service<DepotState>().Builds("proj-web").First(b => b.Origin == BuildOrigin.Cli).State);
+        var served = await builder.Http.GetFromJsonAsync<JsonElement>("/_emulator/journal?limit=1000");
+        Assert.Contains(served.GetProperty("entries").EnumerateArray(), e => e.GetProperty("path").GetString() == "/moby.buildkit.v1.Control/Solve");
+        var own = await emulator.Http.GetFromJsonAsync<JsonElement>("/_emulator/journal?limit=1000");
+        Assert.DoesNotContain(own.GetProperty("entries").EnumerateArray(), e => e.GetProperty("path").GetString()!.StartsWith("/moby.", StringComparison.Ordinal));
+    }
+}
