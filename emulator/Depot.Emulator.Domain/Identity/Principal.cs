@@ -21,6 +21,9 @@ public abstract class TokenScope
 
     public virtual bool ReachesBuild(string buildId, Project project) => Reaches(project);
 
+    /// <summary>Whether the token stands for the whole organization, not only some of its projects (its registry's organization form).</summary>
+    public virtual bool ReachesWholeOrganization(string organizationId) => false;
+
     /// <summary>The project a project-bound token stands for, used where a request omits it.</summary>
     public virtual string? DefaultProjectId => null;
 
@@ -40,6 +43,8 @@ public sealed class OrganizationsScope(IReadOnlyCollection<string> organizationI
     public override bool Reaches(Project project) => OrganizationIds.Contains(project.OrganizationId);
 
     public override bool ReachesOrganization(string organizationId) => OrganizationIds.Contains(organizationId);
+
+    public override bool ReachesWholeOrganization(string organizationId) => OrganizationIds.Contains(organizationId);
 
     public override string Describe() => OrganizationIds.Count == 1
         ? $"organization {OrganizationIds.First()}"
@@ -90,6 +95,8 @@ public sealed class UnrestrictedScope : TokenScope
     public override bool Reaches(Project project) => true;
 
     public override bool ReachesOrganization(string organizationId) => true;
+
+    public override bool ReachesWholeOrganization(string organizationId) => true;
 
     public override string Describe() => "everything (enforcement off)";
 }
