@@ -11,6 +11,7 @@ using Depot.Emulator.Domain.Time;
 using Depot.Emulator.Domain.Oidc;
 using Depot.Emulator.Journal;
 using Depot.Emulator.Oidc;
+using Depot.Emulator.Registry;
 using Depot.Emulator.Services;
 
 namespace Depot.Emulator;
@@ -63,6 +64,7 @@ public static class EmulatorApp
             o.ExceptionMapper = DepotConnectErrors.Map;
             o.DetailedErrors = options.DetailedErrors;
         });
+        services.AddRegistry(options);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         var app = builder.Build();
@@ -77,6 +79,7 @@ public static class EmulatorApp
         app.MapConnectService<ProjectServiceHandler>();
         app.MapControlPlane();
         app.MapOidc();
+        app.MapRegistry();
 
         MatrixCoverage.Verify(app.Services.GetRequiredService<PermissionMatrix>(), app.Services.GetRequiredService<ConnectRegistry>());
         _ = app.Services.GetRequiredService<DepotState>();

@@ -36,6 +36,12 @@ public sealed class EmulatorOptions
     /// <summary>A YAML list of further trusted issuers (real providers) with their JWKS file or URL.</summary>
     public string? OidcIssuersFile { get; init; }
 
+    /// <summary>Where the registry keeps blobs and its index across restarts; without it they live in a temporary directory.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>How long a pushed image is kept before the registry ages it out.</summary>
+    public TimeSpan RegistryRetention { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>Command-line switches and the environment variables that stand for them.</summary>
     private static readonly (string Switch, string Env)[] Names =
     [
@@ -43,6 +49,7 @@ public sealed class EmulatorOptions
         ("enforcement", "ENFORCEMENT"), ("public-url", "PUBLIC_URL"), ("journal-capacity", "JOURNAL_CAPACITY"),
         ("login-timeout", "LOGIN_TIMEOUT"), ("detailed-errors", "DETAILED_ERRORS"), ("log-level", "LOG_LEVEL"),
         ("oidc-key-file", "OIDC_KEY_FILE"), ("oidc-issuers", "OIDC_ISSUERS"),
+        ("data-dir", "DATA_DIR"), ("registry-retention-days", "REGISTRY_RETENTION_DAYS"),
     ];
 
     public static EmulatorOptions Parse(string[] args, Func<string, string?> environment)
@@ -98,6 +105,8 @@ public sealed class EmulatorOptions
                 : throw Usage($"--log-level must be trace, debug, information, warning, error or none: got \"{values["log-level"]}\""),
             OidcKeyFile = values.GetValueOrDefault("oidc-key-file"),
             OidcIssuersFile = values.GetValueOrDefault("oidc-issuers"),
+            DataDirectory = values.GetValueOrDefault("data-dir"),
+            RegistryRetention = TimeSpan.FromDays(Int(values, "registry-retention-days", 7, 1, 3650)),
         };
     }
 
