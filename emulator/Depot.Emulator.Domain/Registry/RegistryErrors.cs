@@ -14,7 +14,7 @@ public static class RegistryErrors
     public static readonly RegistryErrorCode BlobUploadOutOfOrder = new("BLOB_UPLOAD_INVALID", 416, "chunk out of order: the upload is at another offset");
     public static readonly RegistryErrorCode BlobUploadUnknown = new("BLOB_UPLOAD_UNKNOWN", 404, "blob upload unknown to registry");
     public static readonly RegistryErrorCode DigestInvalid = new("DIGEST_INVALID", 400, "provided digest did not match uploaded content");
-    public static readonly RegistryErrorCode ManifestBlobUnknown = new("MANIFEST_BLOB_UNKNOWN", 404, "manifest references a manifest or blob unknown to registry");
+    public static readonly RegistryErrorCode ManifestBlobUnknown = new("MANIFEST_BLOB_UNKNOWN", 400, "manifest references a manifest or blob unknown to registry");
     public static readonly RegistryErrorCode ManifestInvalid = new("MANIFEST_INVALID", 400, "manifest invalid");
     public static readonly RegistryErrorCode ManifestTooLarge = new("SIZE_INVALID", 413, "manifest is larger than the registry accepts");
     public static readonly RegistryErrorCode ManifestUnknown = new("MANIFEST_UNKNOWN", 404, "manifest unknown to registry");

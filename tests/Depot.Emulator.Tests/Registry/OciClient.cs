@@ -9,6 +9,12 @@ namespace Depot.Emulator.Tests.Registry;
 /// <summary>A raw distribution-API client for tests: every request and answer is visible, nothing is retried.</summary>
 public sealed class OciClient(HttpClient http, string? secret = null)
 {
+    public static readonly string[] ManifestTypes =
+    [
+        "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json",
+        "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+    ];
+
     public HttpClient Http { get; } = http;
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null,
@@ -18,6 +24,15 @@ public sealed class OciClient(HttpClient http, string? secret = null)
         if (secret is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("x-token:" + secret)));
+        }
+
+        if (path.Contains("/manifests/", StringComparison.Ordinal))
+        {
+            // As real clients do; docker-registry answers 404 for an OCI manifest that was not asked for.
+            foreach (var type in ManifestTypes)
+            {
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            }
         }
 
         configure?.Invoke(request);
@@ -46,7 +61,7 @@ public sealed class OciClient(HttpClient http, string? secret = null)
         {
             var length = Math.Min(chunkSize, content.Length - offset);
             var chunk = Octets(content.AsSpan(offset, length).ToArray());
-            chunk.Headers.Add("Content-Range", $"{offset}-{offset + length - 1}");
+            chunk.Headers.TryAddWithoutValidation("Content-Range", $"{offset}-{offset + length - 1}");
             using var patch = await SendAsync(HttpMethod.Patch, location.ToString(), chunk);
             await Expect(patch, HttpStatusCode.Accepted);
             Assert.Equal($"0-{offset + length - 1}", patch.Headers.GetValues("Range").Single());
