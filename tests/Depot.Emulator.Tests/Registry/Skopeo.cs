@@ -25,8 +25,9 @@ public static class Skopeo
     public static Task<ProcessResult> PushAsync(string layout, string tag, string reference, string? secret, params string[] extra) =>
         RunAsync(["copy", "--dest-tls-verify=false", .. Creds("--dest-creds", secret), .. extra, $"oci:{layout}:{tag}", $"docker://{reference}"]);
 
+    /// <summary><c>skopeo copy docker://ref oci:dir:tag</c>, keeping layers as they are (the OCI layout would gzip uncompressed ones).</summary>
     public static Task<ProcessResult> PullAsync(string reference, string layout, string tag, string? secret) =>
-        RunAsync(["copy", "--src-tls-verify=false", .. Creds("--src-creds", secret), $"docker://{reference}", $"oci:{layout}:{tag}"]);
+        RunAsync(["copy", "--src-tls-verify=false", "--preserve-digests", .. Creds("--src-creds", secret), $"docker://{reference}", $"oci:{layout}:{tag}"]);
 
     public static Task<ProcessResult> InspectRawAsync(string reference, string? secret, bool config = false) =>
         RunAsync(["inspect", "--tls-verify=false", .. Creds("--creds", secret), .. (config ? new[] { "--config" } : []), "--raw", $"docker://{reference}"]);

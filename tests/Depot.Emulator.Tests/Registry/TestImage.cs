@@ -105,6 +105,29 @@ public sealed class TestImage
         }.ToJsonString());
     }
 
+    /// <summary>Writes an OCI layout whose tag names an index over <paramref name="images"/>.</summary>
+    public static void WriteIndexLayout(string directory, string tag, params TestImage[] images)
+    {
+        foreach (var image in images)
+        {
+            image.WriteLayout(directory, "unused");
+        }
+
+        var index = Index(images);
+        File.WriteAllBytes(Path.Combine(directory, "blobs", "sha256", OciClient.Digest(index)["sha256:".Length..]), index);
+        File.WriteAllText(Path.Combine(directory, "index.json"), new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["manifests"] = new JsonArray(new JsonObject
+            {
+                ["mediaType"] = "application/vnd.oci.image.index.v1+json",
+                ["digest"] = OciClient.Digest(index),
+                ["size"] = index.Length,
+                ["annotations"] = new JsonObject { ["org.opencontainers.image.ref.name"] = tag },
+            }),
+        }.ToJsonString());
+    }
+
     private static JsonObject Descriptor(string mediaType, byte[] content) =>
         new() { ["mediaType"] = mediaType, ["digest"] = OciClient.Digest(content), ["size"] = content.Length };
 }
