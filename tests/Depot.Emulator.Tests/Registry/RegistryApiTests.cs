@@ -61,6 +61,18 @@ public class RegistryApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_empty_blob_is_a_blob()
+    {
+        var empty = OciClient.Digest([]);
+        using var post = await Client.SendAsync(HttpMethod.Post, $"/v2/proj-web/blobs/uploads/?digest={empty}", OciClient.Octets([]));
+        await OciClient.Expect(post, HttpStatusCode.Created);
+        using var get = await Client.SendAsync(HttpMethod.Get, $"/v2/proj-web/blobs/{empty}");
+        await OciClient.Expect(get, HttpStatusCode.OK);
+        Assert.Equal(0, get.Content.Headers.ContentLength);
+        Assert.Empty(await get.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task A_manifest_larger_than_the_limit_is_413()
     {
         var content = new ByteArrayContent(new byte[5 * 1024 * 1024]);

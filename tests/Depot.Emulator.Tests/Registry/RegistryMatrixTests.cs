@@ -227,6 +227,20 @@ public class RegistryMatrixTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_ci_jobs_oidc_token_pushes_and_pulls_its_trusted_project_only()
+    {
+        await using var emulator = await InMemoryEmulator.StartAsync("--seed", Oidc.OidcTestSupport.SeedPath);
+        var jwt = await Oidc.OidcTestSupport.MintAsync(emulator.Http, "github");
+        var ci = new OciClient(emulator.Http, jwt);
+        var digest = await ci.PushImageAsync("proj-web", "ci", TestImage.Create(3));
+        using var pulled = await ci.SendAsync(HttpMethod.Get, "/v2/proj-web/manifests/ci");
+        Assert.Equal(digest, pulled.Headers.GetValues("Docker-Content-Digest").Single());
+        using var other = await ci.SendAsync(HttpMethod.Get, "/v2/proj-api/tags/list");
+        Assert.Equal(HttpStatusCode.Unauthorized, other.StatusCode);
+        Assert.Contains("matches no trust relationship of project proj-api", await other.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Registry_secrets_never_reach_the_journal()
     {
         await Token(TokenType.Pull, "repository:proj-web:pull");
