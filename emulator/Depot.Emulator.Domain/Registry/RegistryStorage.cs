@@ -34,6 +34,7 @@ public sealed class RegistryStorage : IDisposable
         }
         else
         {
+            // Not from the seeded ids: two emulators started with the same --random-seed must not share a directory.
             var temp = Path.Combine(Path.GetTempPath(), "depot-emulator-registry-" + Guid.NewGuid().ToString("N"));
             Blobs = new BlobStore(temp, durable: false, ephemeral: true);
             Index = new MemoryRegistryIndex();

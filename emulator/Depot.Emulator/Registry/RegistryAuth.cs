@@ -17,9 +17,10 @@ internal sealed class RegistryAuth(
     RegistryBearerTokens bearers, PublicUrls urls, ILogger<RegistryAuth> logger)
 {
     /// <summary>Authenticates the request and decides its own access; throws the refusal (401, 403, or 404 for an unknown name).</summary>
-    public RequestAccess Authorize(HttpContext http, AccessRecord record, RegistryRepository? repository)
+    /// <param name="presented">Credentials that came some other way than the Authorization header (an OAuth2 form).</param>
+    public RequestAccess Authorize(HttpContext http, AccessRecord record, RegistryRepository? repository, RegistryCredentials? presented = null)
     {
-        var credentials = RegistryCredentials.From(http.Request.Headers.Authorization.ToString());
+        var credentials = presented ?? RegistryCredentials.From(http.Request.Headers.Authorization.ToString());
         var bearer = credentials is { IsBearer: true, Secret: { Length: > 0 } secret } ? bearers.Find(secret) : null;
         var access = RequestAccess.Begin(state, Authenticate(credentials, bearer), matrix, matrix.Operation(record.Operation), options.Enforcement);
         http.Features.Set(new DepotAccessFeature(access));

@@ -74,7 +74,7 @@ public static class RegistryEndpoints
             var name = route.HasRepository ? found.Match.Groups["name"].Value : null;
             var repository = name is null ? null : RegistryRepository.FromName(name, HostOrganization(http, options));
             record = RegistryAccess.For(route, http.Request.Method, name, http.Request.Query)[0];
-            var access = auth.Authorize(http, record, repository);
+            var access = auth.Authorize(http, record, repository, await RegistryTokenEndpoint.FormCredentialsAsync(http, route));
             await verb.Handler(new RegistryRequest(http, route, found.Match, name, repository, access, storage, auth, options));
         }
         catch (RegistryException e)

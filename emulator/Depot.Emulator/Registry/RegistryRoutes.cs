@@ -28,7 +28,7 @@ internal static class RegistryRoutes
         Route("base", @"^/v2/?$",
             ("GET", Pull, ContentDiscoveryHandlers.Base), ("HEAD", Pull, ContentDiscoveryHandlers.Base)),
         Route("token", @"^/v2/token$",
-            ("GET", Token, RegistryTokenEndpoint.Issue)),
+            ("GET", Token, RegistryTokenEndpoint.Issue), ("POST", Token, RegistryTokenEndpoint.Issue)),
         Route("tags", @"^/v2/(?<name>.+)/tags/list$",
             ("GET", Pull, ContentDiscoveryHandlers.Tags)),
         Route("referrers", @"^/v2/(?<name>.+)/referrers/(?<digest>[^/]+)$",

@@ -6,15 +6,38 @@ namespace Depot.Emulator.Registry;
 /// <summary>
 /// Docker token auth's endpoint (the <c>realm</c> of the 401 challenge): grants the intersection of the scopes asked
 /// for and what the Depot token may do. A partial grant, or none, is not an error; the registry refuses later.
+/// <c>GET</c> takes Basic credentials and <c>scope</c> query parameters; <c>POST</c> also takes the OAuth2 password grant
+/// (<c>grant_type=password&amp;username=x-token&amp;password=…&amp;scope=…</c>) that containerd and docker try first.
 /// </summary>
 internal static class RegistryTokenEndpoint
 {
+    /// <summary>The credentials of an OAuth2 password-grant form, or null when the request is not one.</summary>
+    public static async Task<RegistryCredentials?> FormCredentialsAsync(HttpContext http, RegistryRoute route)
+    {
+        if (route.Name != "token" || !HttpMethods.IsPost(http.Request.Method) || !http.Request.HasFormContentType)
+        {
+            return null;
+        }
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        return form["grant_type"].ToString() switch
+        {
+            "password" => RegistryCredentials.FromPasswordGrant(form["username"], form["password"]),
+            var grant => throw new RegistryException(RegistryErrors.Unsupported,
+                $"grant_type \"{grant}\" is not supported: use password with username {RegistryCredentials.Username} and a Depot token"),
+        };
+    }
+
+    private static IEnumerable<string> Scopes(HttpRequest request) =>
+        request.Query["scope"].Concat(request.HasFormContentType ? request.Form["scope"] : default)
+            .SelectMany(s => (s ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
     public static Task Issue(RegistryRequest request)
     {
         var http = request.Http;
         var hostOrganization = RegistryEndpoints.HostOrganization(http, request.Options);
         var grants = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var asked = http.Request.Query["scope"].SelectMany(s => (s ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var asked = Scopes(http.Request).ToList();
         foreach (var scope in asked)
         {
             var first = scope.IndexOf(':');

@@ -11,21 +11,22 @@ internal static class UploadHandlers
         var query = request.Http.Request.Query;
         if (query["mount"] is { Count: > 0 } mount && query["from"] is { Count: > 0 } from && from.ToString().Length > 0)
         {
-            var digest = Digest.Parse(mount.ToString());
+            var mounted = Digest.Parse(mount.ToString());
             var source = RegistryRepository.FromName(from.ToString(), RegistryEndpoints.HostOrganization(request.Http, request.Options));
             // A source the caller may not pull from is treated as one without the blob: the client uploads it instead.
             if (request.Auth.Permits(request.Access, request.Http, RegistryRoutes.Pull, source) &&
-                request.Storage.Mount(request.Repo.Name, source.Name, digest) is not null)
+                request.Storage.Mount(request.Repo.Name, source.Name, mounted) is not null)
             {
-                Created(request, digest);
+                Created(request, mounted);
                 return;
             }
         }
 
+        // Checked before a session exists, so a bad digest leaves nothing behind.
+        Digest? single = query["digest"] is { Count: > 0 } monolithic ? Digest.Parse(monolithic.ToString()) : null;
         var session = request.Storage.StartUpload(request.Repo.Name);
-        if (query["digest"] is { Count: > 0 } monolithic)
+        if (single is { } digest)
         {
-            var digest = Digest.Parse(monolithic.ToString());
             request.AllowLargeBody();
             await request.Storage.AppendAsync(session, request.Http.Request.BodyReader, null, request.Http.RequestAborted);
             await request.Storage.CompleteUploadAsync(session, digest, request.Http.RequestAborted);

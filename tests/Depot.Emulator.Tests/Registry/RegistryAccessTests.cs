@@ -11,6 +11,7 @@ public class RegistryAccessTests
     {
         { "GET", "/v2/", "base", null, "registry.pull" },
         { "GET", "/v2/token", "token", null, "registry.token" },
+        { "POST", "/v2/token", "token", null, "registry.token" },
         { "GET", "/v2/proj-web/tags/list", "tags", "proj-web", "registry.pull" },
         { "GET", "/v2/proj-web/manifests/latest", "manifest", "proj-web", "registry.pull" },
         { "HEAD", "/v2/proj-web/manifests/latest", "manifest", "proj-web", "registry.pull" },

@@ -190,6 +190,33 @@ public class RegistryMatrixTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_token_endpoint_takes_the_oauth2_password_grant()
+    {
+        using var granted = await _emulator.Http.PostAsync("/v2/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["username"] = "x-token", ["password"] = TestSeeds.Secret(TokenType.Pull),
+            ["service"] = "localhost", ["scope"] = "repository:proj-web:pull,push", ["client_id"] = "containerd-client",
+        }));
+        await OciClient.Expect(granted, HttpStatusCode.OK);
+        var bearer = (await granted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+        using (var get = await WithBearer(HttpMethod.Get, "/v2/proj-web/manifests/v1", bearer))
+        {
+            await OciClient.Expect(get, HttpStatusCode.OK);
+        }
+
+        using var wrongUser = await _emulator.Http.PostAsync("/v2/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["username"] = "admin", ["password"] = TestSeeds.Secret(TokenType.Pull),
+        }));
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongUser.StatusCode);
+        using var refresh = await _emulator.Http.PostAsync("/v2/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["refresh_token"] = "x",
+        }));
+        Assert.Equal("UNSUPPORTED", await OciClient.ErrorCode(refresh));
+    }
+
+    [Fact]
     public async Task The_token_endpoint_refuses_anonymous_and_unknown_callers()
     {
         using var anonymous = await _emulator.Http.GetAsync("/v2/token?service=localhost&scope=repository:proj-web:pull");
