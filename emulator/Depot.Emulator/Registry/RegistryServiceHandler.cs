@@ -1,4 +1,4 @@
-using Depot.Build.V1;
+using Depot.Builds.V1;
 using Depot.Emulator.Auth;
 using Depot.Emulator.Connect;
 using Depot.Emulator.Domain.Errors;
