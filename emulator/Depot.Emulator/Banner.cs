@@ -50,6 +50,7 @@ public static class Banner
 
         output.WriteLine();
         output.WriteLine($"Control plane: {url}/_emulator/health · /_emulator/journal · /_emulator/matrix");
+        output.WriteLine($"Registry: {new Uri(url).Authority}/<project-id>:<tag> and {new Uri(url).Authority}/<org-id>/<repo>, login x-token with any Depot token (http: use --tls-verify=false)");
         output.WriteLine($"CI identity providers (OIDC issuers): {url}/_emulator/oidc/{{github|circleci/org/<uuid>|buildkite|gitlab|rwx}} — see docs/oidc.md");
         output.Flush();
     }

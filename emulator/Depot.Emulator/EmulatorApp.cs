@@ -13,6 +13,7 @@ using Depot.Emulator.Domain.Time;
 using Depot.Emulator.Domain.Oidc;
 using Depot.Emulator.Journal;
 using Depot.Emulator.Oidc;
+using Depot.Emulator.Registry;
 using Depot.Emulator.Services;
 
 namespace Depot.Emulator;
@@ -69,6 +70,7 @@ public static class EmulatorApp
             o.ExceptionMapper = DepotConnectErrors.Map;
             o.DetailedErrors = options.DetailedErrors;
         });
+        services.AddRegistry(options);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         var app = builder.Build();
@@ -88,6 +90,7 @@ public static class EmulatorApp
         app.MapBuildKit();
         app.MapControlPlane();
         app.MapOidc();
+        app.MapRegistry();
 
         MatrixCoverage.Verify(app.Services.GetRequiredService<PermissionMatrix>(), app.Services.GetRequiredService<ConnectRegistry>());
         _ = app.Services.GetRequiredService<DepotState>();

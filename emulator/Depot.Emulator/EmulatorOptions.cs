@@ -39,6 +39,12 @@ public sealed class EmulatorOptions
     /// <summary>A real BuildKit to hand builds to instead of the built-in one.</summary>
     public BuildKitOptions? BuildKit { get; init; }
 
+    /// <summary>Where the registry keeps blobs and its index across restarts; without it they live in a temporary directory.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>How long a pushed image is kept before the registry ages it out.</summary>
+    public TimeSpan RegistryRetention { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>Command-line switches and the environment variables that stand for them.</summary>
     private static readonly (string Switch, string Env)[] Names =
     [
@@ -48,6 +54,7 @@ public sealed class EmulatorOptions
         ("oidc-key-file", "OIDC_KEY_FILE"), ("oidc-issuers", "OIDC_ISSUERS"),
         ("buildkit", "BUILDKIT"), ("buildkit-ca", "BUILDKIT_CA"), ("buildkit-cert", "BUILDKIT_CERT"),
         ("buildkit-key", "BUILDKIT_KEY"), ("buildkit-server-name", "BUILDKIT_SERVER_NAME"),
+        ("data-dir", "DATA_DIR"), ("registry-retention-days", "REGISTRY_RETENTION_DAYS"),
     ];
 
     public static EmulatorOptions Parse(string[] args, Func<string, string?> environment)
@@ -104,6 +111,8 @@ public sealed class EmulatorOptions
             OidcKeyFile = values.GetValueOrDefault("oidc-key-file"),
             OidcIssuersFile = values.GetValueOrDefault("oidc-issuers"),
             BuildKit = BuildKitOptions.From(values),
+            DataDirectory = values.GetValueOrDefault("data-dir"),
+            RegistryRetention = TimeSpan.FromDays(Int(values, "registry-retention-days", 7, 1, 3650)),
         };
     }
 

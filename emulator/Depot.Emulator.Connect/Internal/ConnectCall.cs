@@ -86,7 +86,8 @@ internal sealed class ConnectCall
                 await call.WriteEndAsync(null);
             }
         }
-        catch (Exception e) when (http.RequestAborted.IsCancellationRequested || e is IOException)
+        catch (Exception e) when (http.RequestAborted.IsCancellationRequested ||
+                                  e is IOException and not (InvalidProtocolBufferException or InvalidJsonException))
         {
             // The client went away (a reset stream or a closed connection): nothing to answer. Kestrel may
             // report a reset request stream before it signals RequestAborted.

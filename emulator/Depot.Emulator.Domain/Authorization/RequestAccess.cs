@@ -42,7 +42,12 @@ public sealed class RequestAccess
     /// under enforcement is left in <see cref="Denial"/> so the caller can record who was refused before failing.
     /// </summary>
     public static RequestAccess Begin(DepotState state, Authenticator authenticator, PermissionMatrix matrix,
-        OperationInfo operation, EnforcementMode mode, string? bearer)
+        OperationInfo operation, EnforcementMode mode, string? bearer) =>
+        Begin(state, () => authenticator.Authenticate(bearer), matrix, operation, mode);
+
+    /// <summary>As above, for a caller that authenticates in its own way (the registry's bearer tokens).</summary>
+    public static RequestAccess Begin(DepotState state, Func<Principal> authenticate, PermissionMatrix matrix,
+        OperationInfo operation, EnforcementMode mode)
     {
         if (!operation.Service.RequiresToken)
         {
@@ -53,7 +58,7 @@ public sealed class RequestAccess
         DepotException? refusal = null;
         try
         {
-            var principal = authenticator.Authenticate(bearer);
+            var principal = authenticate();
             access = new RequestAccess(state, operation, mode, principal);
             var decision = matrix.Decide(principal.Type, operation);
             if (!decision.IsAllowed)
@@ -152,6 +157,17 @@ public sealed class RequestAccess
         if (!Scope.ReachesOrganization(organizationId))
         {
             Refuse(OutOfScope($"organization {organizationId}"));
+        }
+
+        return _state.FindOrganization(organizationId) ?? throw DepotErrors.NotFound("organization", organizationId);
+    }
+
+    /// <summary>An organization as a whole (its registry's organization-form repositories), not one of its projects.</summary>
+    public Organization RequireWholeOrganization(string organizationId)
+    {
+        if (!Scope.ReachesWholeOrganization(organizationId))
+        {
+            Refuse(OutOfScope($"the repositories of organization {organizationId}"));
         }
 
         return _state.FindOrganization(organizationId) ?? throw DepotErrors.NotFound("organization", organizationId);

@@ -25,6 +25,9 @@ public abstract class TokenScope
     /// <summary>Whether the token may start new builds in the projects it reaches (a build token may not).</summary>
     public virtual bool StartsBuilds => true;
 
+    /// <summary>Whether the token stands for the whole organization, not only some of its projects (its registry's organization form).</summary>
+    public virtual bool ReachesWholeOrganization(string organizationId) => false;
+
     /// <summary>The project a project-bound token stands for, used where a request omits it.</summary>
     public virtual string? DefaultProjectId => null;
 
@@ -44,6 +47,8 @@ public sealed class OrganizationsScope(IReadOnlyCollection<string> organizationI
     public override bool Reaches(Project project) => OrganizationIds.Contains(project.OrganizationId);
 
     public override bool ReachesOrganization(string organizationId) => OrganizationIds.Contains(organizationId);
+
+    public override bool ReachesWholeOrganization(string organizationId) => OrganizationIds.Contains(organizationId);
 
     public override string Describe() => OrganizationIds.Count == 1
         ? $"organization {OrganizationIds.First()}"
@@ -96,6 +101,8 @@ public sealed class UnrestrictedScope : TokenScope
     public override bool Reaches(Project project) => true;
 
     public override bool ReachesOrganization(string organizationId) => true;
+
+    public override bool ReachesWholeOrganization(string organizationId) => true;
 
     public override string Describe() => "everything (enforcement off)";
 }

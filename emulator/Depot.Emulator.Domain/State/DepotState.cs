@@ -34,6 +34,9 @@ public sealed partial class DepotState
     /// <summary>Tokens the current seed issued, secrets included, for the start-up banner.</summary>
     public IReadOnlyList<IssuedToken> SeededTokens { get; private set; } = [];
 
+    /// <summary>Raised after <see cref="Load"/> replaced all state (a reset or a new seed), for state kept elsewhere.</summary>
+    public event Action? Reloaded;
+
     public void Reset() => Load(_baseline);
 
     /// <summary>Replaces all state with <paramref name="seed"/>, which becomes what <see cref="Reset"/> returns to.</summary>
@@ -47,6 +50,8 @@ public sealed partial class DepotState
             _baseline = seed;
             SeededTokens = issued;
         }
+
+        Reloaded?.Invoke();
     }
 
     public IReadOnlyList<Organization> Organizations() => Read(d => d.Organizations.Values.OrderBy(o => o.CreatedAt).ThenBy(o => o.Id).ToList());

@@ -47,7 +47,7 @@ internal sealed class JournalMiddleware(RequestDelegate next, RequestJournal jou
             http.Request.Method,
             (http.Request.PathBase + http.Request.Path).Value ?? "",
             http.Request.Protocol,
-            call is null ? null : ConnectMethod.ProcedureName(call.Method),
+            call is null ? access?.Operation.Name : ConnectMethod.ProcedureName(call.Method),
             principal?.Type.Name(),
             principal?.TokenId,
             Decision(access),

@@ -48,7 +48,7 @@ internal sealed class CliBuildServiceHandler(DepotState state, PublicUrls urls, 
             BuildToken = token,
             BuildUrl = BuildUrl(context, build),
             ProjectId = build.ProjectId,
-            Registry = new Registry { CanUseLocalRegistry = false, LoadUsingRegistry = false },
+            Registry = new Depot.Cli.V1.Registry { CanUseLocalRegistry = false, LoadUsingRegistry = false },
         };
         if (build.Saves)
         {

@@ -16,7 +16,7 @@ public class StartupTests
     {
         await using var emulator = await InMemoryEmulator.StartAsync("--log-level", "warning");
         var state = emulator.Service<Domain.State.DepotState>();
-        Assert.Equal(["user", "organization", "project", "pull"], state.SeededTokens.Select(t => t.Record.Type.Name()));
+        Assert.Equal(["user", "organization", "project", "pull", "build"], state.SeededTokens.Select(t => t.Record.Type.Name()));
         var result = await emulator.Connect.CallAsync<ListProjectsResponse>("depot.core.v1.ProjectService/ListProjects",
             new ListProjectsRequest(), "depot_org_demo");
         Assert.Equal("proj-demo", Assert.Single(result.Ok.Projects).ProjectId);

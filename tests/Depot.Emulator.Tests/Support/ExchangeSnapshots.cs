@@ -110,7 +110,6 @@ public static partial class ExchangeSnapshots
         text = EmulatorEndpoint().Replace(text, "<emulator-endpoint>");
         text = GeneratedTokenId().Replace(text, m => Named("token-id", m.Value, placeholders));
         text = GeneratedBuildId().Replace(text, m => Named(m.Groups[1].Value + "-id", m.Value, placeholders));
-        text = Digest().Replace(text, m => Named("digest", m.Value, placeholders));
         return GeneratedLoginId().Replace(text, m => Named("login-id", m.Value, placeholders));
     }
 
@@ -133,9 +132,6 @@ public static partial class ExchangeSnapshots
 
     [GeneratedRegex("(build|push|share)_[a-z0-9]{12}")]
     private static partial Regex GeneratedBuildId();
-
-    [GeneratedRegex("sha256:[0-9a-f]{64}")]
-    private static partial Regex Digest();
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")]
     private static partial Regex Timestamp();
