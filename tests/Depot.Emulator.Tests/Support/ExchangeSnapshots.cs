@@ -108,6 +108,7 @@ public static partial class ExchangeSnapshots
 
         text = EmulatorUrl().Replace(text, "<emulator-url>");
         text = EmulatorEndpoint().Replace(text, "<emulator-endpoint>");
+        text = EmulatorAuthority().Replace(text, "<emulator-host>");
         text = GeneratedTokenId().Replace(text, m => Named("token-id", m.Value, placeholders));
         text = GeneratedBuildId().Replace(text, m => Named(m.Groups[1].Value + "-id", m.Value, placeholders));
         return GeneratedLoginId().Replace(text, m => Named("login-id", m.Value, placeholders));
@@ -129,6 +130,9 @@ public static partial class ExchangeSnapshots
 
     [GeneratedRegex(@"tcp://(127\.0\.0\.1|localhost|\[::1\]):\d+")]
     private static partial Regex EmulatorEndpoint();
+
+    [GeneratedRegex(@"(127\.0\.0\.1|localhost|\[::1\]):\d+")]
+    private static partial Regex EmulatorAuthority();
 
     [GeneratedRegex("(build|push|share)_[a-z0-9]{12}")]
     private static partial Regex GeneratedBuildId();
