@@ -13,7 +13,7 @@ using Depot.Emulator.Domain.Time;
 using Depot.Emulator.Domain.Oidc;
 using Depot.Emulator.Journal;
 using Depot.Emulator.Oidc;
-using Depot.Emulator.Registry;
+using Depot.Emulator.OciRegistry;
 using Depot.Emulator.Services;
 
 namespace Depot.Emulator;

@@ -68,7 +68,9 @@ public class CliImageTests
         var calls = new System.Text.Json.Nodes.JsonArray(exchanges.Where(e => e!["operation"]!.GetValue<string>() == operation).Select(e => e!.DeepClone()).ToArray());
         Assert.NotEmpty(calls);
         Assert.All(calls, e => Assert.Equal("HTTP/2", e!["protocol"]!.GetValue<string>()));
-        ExchangeSnapshots.Match(calls, $"{command}.{type.Name()}");
+        // The digest as the shared snapshot placeholders name it, so the snapshot reads the same wherever digests are normalized.
+        var pinned = System.Text.Json.Nodes.JsonNode.Parse(calls.ToJsonString().Replace(image.Digest, "<digest-1>", StringComparison.Ordinal))!.AsArray();
+        ExchangeSnapshots.Match(pinned, $"{command}.{type.Name()}");
     }
 
     [Fact]

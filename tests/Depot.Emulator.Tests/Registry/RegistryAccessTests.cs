@@ -1,5 +1,5 @@
 using Depot.Emulator.Domain.Matrix;
-using Depot.Emulator.Registry;
+using Depot.Emulator.OciRegistry;
 using Microsoft.AspNetCore.Http;
 
 namespace Depot.Emulator.Tests.Registry;

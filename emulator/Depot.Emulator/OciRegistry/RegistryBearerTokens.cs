@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Depot.Emulator.Domain.Identity;
 using Depot.Emulator.Domain.State;
 
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary>A bearer the token endpoint issued: who asked, and what it was granted per repository.</summary>
 internal sealed record RegistryBearer(

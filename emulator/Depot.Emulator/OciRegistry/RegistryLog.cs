@@ -1,4 +1,4 @@
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 internal static partial class RegistryLog
 {

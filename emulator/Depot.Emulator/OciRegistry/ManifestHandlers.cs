@@ -1,6 +1,6 @@
 using Depot.Emulator.Domain.Registry;
 
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary>Manifests by tag or digest: pull, push (checked against the repository's blobs), delete.</summary>
 internal static class ManifestHandlers

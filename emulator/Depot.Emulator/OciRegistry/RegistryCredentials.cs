@@ -1,7 +1,7 @@
 using System.Text;
 using Depot.Emulator.Domain.Errors;
 
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary>
 /// What a registry client presented: HTTP Basic with username <c>x-token</c> and a Depot token as the password, or a

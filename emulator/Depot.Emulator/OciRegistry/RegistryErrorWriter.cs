@@ -2,7 +2,7 @@ using System.Text.Json;
 using Depot.Emulator.Domain.Errors;
 using Depot.Emulator.Domain.Registry;
 
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary>The one writer of <c>{"errors":[{"code","message","detail"}]}</c>, and how domain errors become OCI codes.</summary>
 internal static class RegistryErrorWriter

@@ -6,7 +6,7 @@ using Depot.Emulator.Domain.Matrix;
 using Depot.Emulator.Domain.Registry;
 using Depot.Emulator.Domain.State;
 
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary>
 /// Answers one question for the registry: may these credentials perform this operation on this repository. The

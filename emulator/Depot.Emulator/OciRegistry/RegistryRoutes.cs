@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary>What one verb on one route does: the matrix operation it needs and the handler that serves it.</summary>
 internal sealed record RouteMethod(string Operation, Func<RegistryRequest, Task> Handler);

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Depot.Emulator.Domain.Registry;
 
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary>
 /// Docker token auth's endpoint (the <c>realm</c> of the 401 challenge): grants the intersection of the scopes asked

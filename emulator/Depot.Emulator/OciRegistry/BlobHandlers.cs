@@ -1,7 +1,7 @@
 using Depot.Emulator.Domain.Registry;
 using Microsoft.Net.Http.Headers;
 
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary>Blobs: served from disk with Range support, and unlinked from a repository on delete.</summary>
 internal static class BlobHandlers

@@ -1,4 +1,4 @@
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary>One thing a request needs: an operation on a repository (as the client named it), or on the registry itself.</summary>
 internal sealed record AccessRecord(string? Repository, string Operation);

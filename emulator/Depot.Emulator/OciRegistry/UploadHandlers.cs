@@ -1,7 +1,7 @@
 using System.Globalization;
 using Depot.Emulator.Domain.Registry;
 
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary>Blob uploads: monolithic (POST with a digest, or POST then PUT), chunked (PATCH), and cross-repository mount.</summary>
 internal static class UploadHandlers

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Depot.Emulator.Domain.Registry;
 
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary>The version check, tag listing with <c>n</c>/<c>last</c> paging, and the referrers API.</summary>
 internal static class ContentDiscoveryHandlers

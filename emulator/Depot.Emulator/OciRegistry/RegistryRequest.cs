@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Depot.Emulator.Domain.Authorization;
 using Depot.Emulator.Domain.Registry;
 
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary>A registry request once its route is known and its access decided.</summary>
 internal sealed record RegistryRequest(

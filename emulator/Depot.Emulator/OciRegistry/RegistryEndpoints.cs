@@ -5,7 +5,7 @@ using Depot.Emulator.Domain.Matrix;
 using Depot.Emulator.Domain.Registry;
 using Depot.Emulator.Domain.State;
 
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary>
 /// The OCI distribution API under <c>/v2/</c> on the emulator's one port, its token endpoint, and

@@ -7,7 +7,7 @@ using Depot.Emulator.Services;
 using Google.Protobuf.WellKnownTypes;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary><c>depot.build.v1.RegistryService</c>: a project's repository (<c>&lt;project-id&gt;:&lt;tag&gt;</c>) as images, for <c>depot image list</c> and <c>rm</c>.</summary>
 internal sealed class RegistryServiceHandler(RegistryStorage storage) : IConnectService

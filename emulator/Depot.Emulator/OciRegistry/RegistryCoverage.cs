@@ -1,6 +1,6 @@
 using Depot.Emulator.Domain.Matrix;
 
-namespace Depot.Emulator.Registry;
+namespace Depot.Emulator.OciRegistry;
 
 /// <summary>Start-up check: every registry route names an operation with a row, and every registry row has a route.</summary>
 public static class RegistryCoverage
