@@ -17,6 +17,8 @@ internal sealed class DockerfileFrontend(ClientSessions sessions, BuildCache cac
 
     private static readonly TimeSpan LoggedStepTime = TimeSpan.FromMilliseconds(150);
 
+    private static readonly TimeSpan DisplayGrace = TimeSpan.FromMilliseconds(200);
+
     public async Task<FrontendResult> SolveAsync(SolveJob job, IReadOnlyDictionary<string, string> opts, CancellationToken cancellationToken)
     {
         var control = await job.Registered.WaitAsync(SessionWait, cancellationToken);
@@ -84,6 +86,10 @@ internal sealed class DockerfileFrontend(ClientSessions sessions, BuildCache cac
 
         var interpretation = DockerfileInterpreter.Execute(plan, context, opts.GetValueOrDefault("build-arg:" + BuildArgs.Fail));
         await ShowSteps(progress, interpretation, scope, opts, cancellationToken);
+
+        // buildx closes a target's progress display when its build function returns; without a moment's grace the
+        // last steps of a fast build (in a bake, say) never show.
+        await Task.Delay(DisplayGrace, clock, cancellationToken);
         var result = new FrontendResult(Guid.NewGuid().ToString("N"), plan, interpretation, opts);
         job.Results[result.RefId] = result;
         return result;

@@ -153,6 +153,20 @@ public sealed partial class DepotState
             return cancelling;
         });
 
+    /// <summary>Adds a Dockerfile a build read (a bake reads several, concurrently).</summary>
+    public void AddDockerfile(string buildId, BuildDockerfile dockerfile) =>
+        Write(d =>
+        {
+            _ = Current(d, buildId) ?? throw DepotErrors.NotFound("build", buildId);
+            if (!d.Dockerfiles.TryGetValue(buildId, out var list))
+            {
+                d.Dockerfiles[buildId] = list = [];
+            }
+
+            list.Add(dockerfile);
+            return true;
+        });
+
     public void RecordDockerfiles(string buildId, IReadOnlyList<BuildDockerfile> dockerfiles) =>
         Write(d =>
         {
@@ -162,7 +176,7 @@ public sealed partial class DepotState
         });
 
     public IReadOnlyList<BuildDockerfile> Dockerfiles(string buildId) =>
-        Read(d => d.Dockerfiles.GetValueOrDefault(buildId) ?? []);
+        Read(d => d.Dockerfiles.GetValueOrDefault(buildId)?.ToList() ?? []);
 
     public Build ShareBuild(string buildId) =>
         Write(d =>

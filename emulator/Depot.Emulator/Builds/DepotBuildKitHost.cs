@@ -43,7 +43,7 @@ public sealed class DepotBuildKitHost(DepotState state) : IBuildKitHost
     {
         if (state.FindBuild(claim.BuildId) is not null)
         {
-            state.RecordDockerfiles(claim.BuildId, [.. state.Dockerfiles(claim.BuildId), new BuildDockerfile(target, filename, contents)]);
+            state.AddDockerfile(claim.BuildId, new BuildDockerfile(target, filename, contents));
         }
     }
 }

@@ -11,7 +11,7 @@ namespace Depot.Emulator.Services;
 internal static class BuildMapping
 {
     public static BuildTarget ToDomain(this CliV1.BuildOptions options) => new(
-        options.Command.ToString(),
+        options.Command.ToString().ToLowerInvariant(),
         options.Tags.ToList(),
         options.Push,
         options.Load,
@@ -25,7 +25,7 @@ internal static class BuildMapping
     {
         var options = new CliV1.BuildOptions
         {
-            Command = System.Enum.TryParse<CliV1.Command>(target.Command, out var command) ? command : CliV1.Command.Unspecified,
+            Command = System.Enum.TryParse<CliV1.Command>(target.Command, ignoreCase: true, out var command) ? command : CliV1.Command.Unspecified,
             Push = target.Push,
             Load = target.Load,
             Save = target.Save,

@@ -105,7 +105,7 @@ public class CliBuildTests
         var result = await cli.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("CANCELED", result.Output);
+        Assert.Contains("cancel", result.Output, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(BuildState.Canceled, OnlyBuild(emulator).State);
     }
 
@@ -129,6 +129,37 @@ public class CliBuildTests
         Assert.DoesNotContain("CACHED", third.Output);
         // Changed context: the base and the RUN before the COPY stay cached, the COPY runs again.
         Assert.Equal(2, fourth.Output.Split("CACHED").Length - 1);
+    }
+
+    [Fact]
+    public async Task Depot_bake_builds_every_target_of_the_bake_file()
+    {
+        await using var emulator = await LoopbackEmulator.StartAsync();
+        var context = BuildContexts.Create("FROM alpine\nCOPY hello.txt /\n", ("hello.txt", "hi\n"), ("Dockerfile.tools", "FROM alpine\nRUN echo tools\n"));
+        File.WriteAllText(Path.Combine(context, "docker-bake.hcl"), $$"""
+            group "default" { targets = ["app", "tools"] }
+            target "app" { context = "{{context}}" }
+            target "tools" {
+              context = "{{context}}"
+              dockerfile = "Dockerfile.tools"
+            }
+            """);
+
+        var result = await RealClients.Depot(emulator.Url, RealClients.TempHome(), Token(TestSeeds.Secret(TokenType.Project)),
+            "bake", "--progress", "plain", "--project", "proj-web", "-f", Path.Combine(context, "docker-bake.hcl"));
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("[app 2/2] COPY hello.txt /", result.Output);
+        Assert.Contains("[tools 2/2] RUN echo tools", result.Output);
+        var build = OnlyBuild(emulator);
+        Assert.Equal(BuildState.Succeeded, build.State);
+        Assert.Equal(["app", "tools"], build.Targets.Select(t => t.TargetName).Order());
+        Assert.All(build.Targets, t => Assert.Equal("bake", t.Command));
+        var state = emulator.Service<DepotState>();
+        Assert.Equal(["Dockerfile", "Dockerfile.tools"], state.Dockerfiles(build.Id).Select(d => d.Filename).Order());
+        var steps = state.Progress(build.Id).Steps().Select(s => s.Name).ToList();
+        Assert.Contains("[2/2] COPY hello.txt /", steps);
+        Assert.Contains("[2/2] RUN echo tools", steps);
     }
 
     [Fact]
