@@ -48,6 +48,12 @@ internal sealed class ControlService(
         try
         {
             FrontendResult? result;
+            if (request.Frontend.Length == 0 && request.Definition is { Def.Count: > 0 })
+            {
+                throw new RpcException(new Grpc.Core.Status(StatusCode.Unimplemented,
+                    "solving LLB definitions is not supported by the emulator's BuildKit: it builds Dockerfiles (dockerfile.v0)"));
+            }
+
             if (request.Frontend.Length > 0)
             {
                 if (request.Frontend != DockerfileFrontend.Name)

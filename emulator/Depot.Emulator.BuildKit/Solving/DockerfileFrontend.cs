@@ -21,8 +21,21 @@ internal sealed class DockerfileFrontend(ClientSessions sessions, BuildCache cac
 
     public async Task<FrontendResult> SolveAsync(SolveJob job, IReadOnlyDictionary<string, string> opts, CancellationToken cancellationToken)
     {
-        var control = await job.Registered.WaitAsync(SessionWait, cancellationToken);
-        var session = await sessions.WaitAsync(control.Session, SessionWait, cancellationToken);
+        ClientSession session;
+        try
+        {
+            var control = await job.Registered.WaitAsync(SessionWait, cancellationToken);
+            session = await sessions.WaitAsync(control.Session, SessionWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"no build with ref {job.Ref}: call Control/Solve with this ref first"));
+        }
+        catch (IOException e)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
+        }
+
         var progress = new Progress(job, host, clock);
         var filename = opts.GetValueOrDefault("filename") is { Length: > 0 } f ? f : "Dockerfile";
         var scope = job.Claim?.CacheScope ?? BuildCache.SharedScope;

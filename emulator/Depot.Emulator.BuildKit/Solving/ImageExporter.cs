@@ -53,7 +53,17 @@ internal sealed class ImageExporter(RegistryPusher pusher, ClientSessions sessio
                 throw new RpcException(new Status(StatusCode.InvalidArgument, "failed to push: the image exporter needs name= to push"));
             }
 
-            var session = await sessions.WaitAsync(request.Session, TimeSpan.FromSeconds(10), cancellationToken);
+            ClientSession session;
+            try
+            {
+                session = await sessions.WaitAsync(request.Session, TimeSpan.FromSeconds(10), cancellationToken);
+            }
+            catch (IOException e)
+            {
+                vertex.Complete(e.Message);
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
+            }
+
             foreach (var name in names)
             {
                 vertex.Status("pushing layers");
