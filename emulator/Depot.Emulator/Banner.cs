@@ -50,6 +50,9 @@ public static class Banner
 
         output.WriteLine();
         output.WriteLine($"Control plane: {url}/_emulator/health · /_emulator/journal · /_emulator/matrix");
+        output.WriteLine(options.BuildKit is { } buildkit
+            ? $"Builds: depot build runs on the BuildKit at {buildkit.Endpoint} — see docs/builds.md"
+            : $"Builds: depot build runs on the built-in BuildKit at tcp://{new Uri(url).Authority} (Dockerfiles interpreted, RUN not executed) — see docs/builds.md");
         output.WriteLine($"Registry: {new Uri(url).Authority}/<project-id>:<tag> and {new Uri(url).Authority}/<org-id>/<repo>, login x-token with any Depot token (http: use --tls-verify=false)");
         output.WriteLine($"CI identity providers (OIDC issuers): {url}/_emulator/oidc/{{github|circleci/org/<uuid>|buildkite|gitlab|rwx}} — see docs/oidc.md");
         output.Flush();

@@ -249,6 +249,11 @@ public class BuildLifecycleTests : IAsyncLifetime
             new SdkV1.GetBuildStepLogsRequest { ProjectId = "proj-web", BuildId = created.BuildId, BuildStepDigest = "sha256:zzz" }, "test-org-acme");
         Assert.Equal("not_found", unknown.Code);
 
+        using var page = new HttpRequestMessage(HttpMethod.Get, $"/_emulator/builds/{created.BuildId}") { Headers = { { "Accept", "text/html" } } };
+        var html = await (await _emulator.Http.SendAsync(page)).Content.ReadAsStringAsync();
+        Assert.Contains("<code>[2/2] RUN make</code>", html);
+        Assert.Contains("<pre>compiling\nlinking</pre>", html);
+
         var wrongProject = await Call<SdkV1.GetBuildStepsResponse>("depot.build.v1.BuildService/GetBuildSteps",
             new SdkV1.GetBuildStepsRequest { ProjectId = "proj-api", BuildId = created.BuildId }, "test-org-acme");
         Assert.Equal("not_found", wrongProject.Code);
