@@ -12,16 +12,27 @@ namespace Depot.Emulator.Builds;
 /// </summary>
 public sealed class DepotBuildKitHost(DepotState state) : IBuildKitHost
 {
-    private readonly ConcurrentQueue<string> _handedOut = new();
+    /// <summary>A client dials its builder right after it is handed out; a build that has not by then never will.</summary>
+    private static readonly TimeSpan ConnectWithin = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentQueue<(string BuildId, DateTimeOffset At)> _handedOut = new();
 
     /// <summary>A build was handed the built-in builder: the next connection is probably its.</summary>
-    public void BuilderHandedOut(string buildId) => _handedOut.Enqueue(buildId);
+    public void BuilderHandedOut(string buildId)
+    {
+        if (!_handedOut.Any(h => h.BuildId == buildId))
+        {
+            _handedOut.Enqueue((buildId, state.Clock.GetUtcNow()));
+        }
+    }
 
     public BuildKitClaim? Claim(string connectionId)
     {
-        while (_handedOut.TryDequeue(out var buildId))
+        var now = state.Clock.GetUtcNow();
+        while (_handedOut.TryDequeue(out var handedOut))
         {
-            if (state.FindBuild(buildId) is { IsRunning: true } build && state.FindProject(build.ProjectId) is { } project)
+            if (now - handedOut.At <= ConnectWithin && state.FindBuild(handedOut.BuildId) is { IsRunning: true } build &&
+                state.FindProject(build.ProjectId) is { } project)
             {
                 return new BuildKitClaim(build.Id, $"{project.Id}#{project.CacheResets}");
             }
