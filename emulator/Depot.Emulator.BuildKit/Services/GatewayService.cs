@@ -33,9 +33,8 @@ internal sealed class GatewayService(SolveJobs jobs, DockerfileFrontend frontend
         }
 
         var result = await frontend.SolveAsync(job, request.FrontendOpt, context.CancellationToken);
-        var config = result.Interpretation.Image is { } image
-            ? Images.ImageWriter.Write(image, ociMediaTypes: true, DateTimeOffset.UnixEpoch).Config.Data
-            : [];
+        // The image exporter's default media types, so that an export reuses the image written here.
+        var config = result.Image(ociMediaTypes: false)?.Config.Data ?? [];
         return new SolveResponse
         {
             Result = new Result

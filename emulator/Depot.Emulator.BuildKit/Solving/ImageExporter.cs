@@ -28,12 +28,8 @@ internal sealed class ImageExporter(RegistryPusher pusher, ClientSessions sessio
                 $"exporter \"{type}\" is not supported by the emulator's BuildKit: export with --push or --save (the image exporter)"));
         }
 
-        if (result?.Interpretation.Image is not { } built)
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, "the build returned no image to export"));
-        }
-
-        var image = ImageWriter.Write(built, Flag(attrs, "oci-mediatypes"), Created(result.Options));
+        var image = result?.Image(Flag(attrs, "oci-mediatypes"))
+            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, "the build returned no image to export"));
         var names = attrs.GetValueOrDefault("name")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         var progress = new Progress(job, host, clock);
         var vertex = progress.Start(Dockerfiles.DockerfileInterpreter.Digest($"export\n{job.Ref}"), "exporting to image");
@@ -103,10 +99,4 @@ internal sealed class ImageExporter(RegistryPusher pusher, ClientSessions sessio
 
     private static bool Flag(IReadOnlyDictionary<string, string> attrs, string key) =>
         attrs.TryGetValue(key, out var value) && bool.TryParse(value, out var on) && on;
-
-    /// <summary>SOURCE_DATE_EPOCH when the build sets it, else the epoch: the same inputs give the same image.</summary>
-    private static DateTimeOffset Created(IReadOnlyDictionary<string, string> opts) =>
-        long.TryParse(opts.GetValueOrDefault("build-arg:SOURCE_DATE_EPOCH"), out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : DateTimeOffset.UnixEpoch;
 }

@@ -6,7 +6,22 @@ using ControlSolveRequest = Moby.BuildKit.V1.SolveRequest;
 namespace Depot.Emulator.BuildKit.Solving;
 
 /// <summary>What a frontend produced: the plan it ran and what came of it, under the id it returned.</summary>
-internal sealed record FrontendResult(string RefId, BuildPlan Plan, Interpretation Interpretation, IReadOnlyDictionary<string, string> Options);
+internal sealed record FrontendResult(string RefId, BuildPlan Plan, Interpretation Interpretation, IReadOnlyDictionary<string, string> Options)
+{
+    private readonly ConcurrentDictionary<bool, Images.OciImage> _images = new();
+
+    /// <summary>The built stage as an image, written once per media-type choice (the gateway's result and the export share it).</summary>
+    public Images.OciImage? Image(bool ociMediaTypes) =>
+        Interpretation.Image is { } built
+            ? _images.GetOrAdd(ociMediaTypes, oci => Images.ImageWriter.Write(built, oci, Created))
+            : null;
+
+    /// <summary>SOURCE_DATE_EPOCH when the build sets it, else the epoch: the same inputs give the same image.</summary>
+    private DateTimeOffset Created =>
+        long.TryParse(Options.GetValueOrDefault("build-arg:SOURCE_DATE_EPOCH"), out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : DateTimeOffset.UnixEpoch;
+}
 
 /// <summary>
 /// One build as the daemon sees it, keyed by the client's ref: the control Solve, the gateway calls that carry

@@ -52,23 +52,27 @@ internal static class BuildEndpoints
         shared = build.ShareId is not null,
     };
 
-    private static object Detail(DepotState state, Build build) => new
+    private static object Detail(DepotState state, Build build)
     {
-        build = Summary(build),
-        targets = build.Targets,
-        steps = state.Progress(build.Id).Steps().Select(s => new
+        var progress = state.Progress(build.Id);
+        return new
         {
-            digest = s.Digest,
-            name = s.Name,
-            cached = s.Cached,
-            startedAt = s.Started,
-            completedAt = s.Completed,
-            error = s.Error,
-            logs = state.Progress(build.Id).Logs(s.Digest)?.Select(l => l.Text),
-        }),
-        dockerfiles = state.Dockerfiles(build.Id),
-        pushes = state.Pushes(build.Id),
-    };
+            build = Summary(build),
+            targets = build.Targets,
+            steps = progress.Steps().Select(s => new
+            {
+                digest = s.Digest,
+                name = s.Name,
+                cached = s.Cached,
+                startedAt = s.Started,
+                completedAt = s.Completed,
+                error = s.Error,
+                logs = progress.Logs(s.Digest)?.Select(l => l.Text),
+            }),
+            dockerfiles = state.Dockerfiles(build.Id),
+            pushes = state.Pushes(build.Id),
+        };
+    }
 
     private static string Page(DepotState state, Build build)
     {
@@ -81,10 +85,11 @@ internal static class BuildEndpoints
         }
 
         html.Append("<h2>Steps</h2><ol>");
-        foreach (var step in state.Progress(build.Id).Steps())
+        var progress = state.Progress(build.Id);
+        foreach (var step in progress.Steps())
         {
             html.Append($"<li><code>{E(step.Name)}</code>{(step.Cached ? " CACHED" : "")}{(step.Error is { Length: > 0 } e ? $" <strong>{E(e)}</strong>" : "")}");
-            if (state.Progress(build.Id).Logs(step.Digest) is { Count: > 0 } logs)
+            if (progress.Logs(step.Digest) is { Count: > 0 } logs)
             {
                 html.Append("<pre>").AppendJoin('\n', logs.Select(l => E(l.Text))).Append("</pre>");
             }

@@ -1,4 +1,3 @@
-using System.Text;
 using Depot.Emulator.BuildKit.Dockerfiles;
 
 namespace Depot.Emulator.Tests.BuildKit;
