@@ -37,7 +37,7 @@ public static class Banner
         output.WriteLine("  export DEPOT_ERROR_TELEMETRY=0");
         output.WriteLine("  export DEPOT_DISABLE_OTEL=1");
         output.WriteLine();
-        output.WriteLine($"Seed: {options.SeedFile ?? "built-in demo"} — {state.Organizations().Count} organization(s), " +
+        output.WriteLine($"Seed: {options.SeedFile ?? (options.SeedText is null ? "built-in demo" : "from DEPOT_EMULATOR_SEED_TEXT")} — {state.Organizations().Count} organization(s), " +
                          $"{state.Users().Count} user(s), {state.Projects().Count} project(s)");
         foreach (var token in state.SeededTokens)
         {

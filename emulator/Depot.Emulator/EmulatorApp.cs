@@ -105,6 +105,11 @@ public static class EmulatorApp
             return SeedParser.Parse(File.ReadAllText(path));
         }
 
+        if (options.SeedText is { } text)
+        {
+            return SeedParser.Parse(text);
+        }
+
         using var stream = typeof(EmulatorApp).Assembly.GetManifestResourceStream("defaults/seed.yaml")!;
         using var reader = new StreamReader(stream);
         return SeedParser.Parse(reader.ReadToEnd());

@@ -15,6 +15,9 @@ public sealed class EmulatorOptions
 
     public string? SeedFile { get; init; }
 
+    /// <summary>The seed document itself, for containers configured through the environment alone.</summary>
+    public string? SeedText { get; init; }
+
     public int? RandomSeed { get; init; }
 
     public EnforcementMode Enforcement { get; init; } = EnforcementMode.Enforce;
@@ -45,26 +48,45 @@ public sealed class EmulatorOptions
     /// <summary>How long a pushed image is kept before the registry ages it out.</summary>
     public TimeSpan RegistryRetention { get; init; } = TimeSpan.FromDays(7);
 
-    /// <summary>Command-line switches and the environment variables that stand for them.</summary>
-    private static readonly (string Switch, string Env)[] Names =
+    /// <summary>
+    /// Every option: its switch, the environment variable that stands for it (after <c>DEPOT_EMULATOR_</c>), its default
+    /// and what it does. Parsing and <c>--help</c> both read this one list.
+    /// </summary>
+    private static readonly EmulatorOption[] Names =
     [
-        ("port", "PORT"), ("host", "HOST"), ("seed", "SEED"), ("random-seed", "RANDOM_SEED"),
-        ("enforcement", "ENFORCEMENT"), ("public-url", "PUBLIC_URL"), ("journal-capacity", "JOURNAL_CAPACITY"),
-        ("login-timeout", "LOGIN_TIMEOUT"), ("detailed-errors", "DETAILED_ERRORS"), ("log-level", "LOG_LEVEL"),
-        ("oidc-key-file", "OIDC_KEY_FILE"), ("oidc-issuers", "OIDC_ISSUERS"),
-        ("buildkit", "BUILDKIT"), ("buildkit-ca", "BUILDKIT_CA"), ("buildkit-cert", "BUILDKIT_CERT"),
-        ("buildkit-key", "BUILDKIT_KEY"), ("buildkit-server-name", "BUILDKIT_SERVER_NAME"),
-        ("data-dir", "DATA_DIR"), ("registry-retention-days", "REGISTRY_RETENTION_DAYS"),
+        new("port", "PORT", "4500", "The one port (HTTP/1.1 and h2c). 0 picks a free one."),
+        new("host", "HOST", "localhost", "localhost binds 127.0.0.1 and ::1; 0.0.0.0 binds every interface (containers)."),
+        new("seed", "SEED", "built-in demo", "A seed file, YAML or JSON."),
+        new("seed-text", "SEED_TEXT", "none", "The seed itself, YAML or JSON, where no file can be mounted; --seed wins."),
+        new("random-seed", "RANDOM_SEED", "random", "Makes generated ids and secrets repeat from run to run."),
+        new("enforcement", "ENFORCEMENT", "enforce", "enforce: denials are errors; soft: denials are journaled as would-deny and the request goes on; off: nothing is checked."),
+        new("public-url", "PUBLIC_URL", "what the client used", "The URL handed to clients (login approve URLs), when they reach the emulator by another name."),
+        new("journal-capacity", "JOURNAL_CAPACITY", "1000", "Requests the journal keeps; 0 turns it off."),
+        new("login-timeout", "LOGIN_TIMEOUT", "600", "Seconds FinishLogin waits for approval before failing with deadline_exceeded."),
+        new("detailed-errors", "DETAILED_ERRORS", "off", "Put exception text into internal errors."),
+        new("log-level", "LOG_LEVEL", "information", "trace, debug, information, warning, error or none."),
+        new("oidc-key-file", "OIDC_KEY_FILE", "none (new keys each start)", "Keeps the built-in identity providers' signing keys across restarts."),
+        new("oidc-issuers", "OIDC_ISSUERS", "none", "A YAML file of extra OIDC issuers to trust, with their JWKS file or URL."),
+        new("buildkit", "BUILDKIT", "built-in", "tcp://host:port of a real BuildKit to hand builds to instead of the built-in one."),
+        new("buildkit-ca", "BUILDKIT_CA", "none", "PEM file of the CA handed out with --buildkit for mutual TLS."),
+        new("buildkit-cert", "BUILDKIT_CERT", "none", "PEM client certificate handed out with --buildkit."),
+        new("buildkit-key", "BUILDKIT_KEY", "none", "PEM client key handed out with --buildkit."),
+        new("buildkit-server-name", "BUILDKIT_SERVER_NAME", "none", "The TLS server name handed out with --buildkit."),
+        new("data-dir", "DATA_DIR", "none (ephemeral)", "Keeps the registry's blobs and index in this directory across restarts."),
+        new("registry-retention-days", "REGISTRY_RETENTION_DAYS", "7", "Days a pushed image is kept before the registry ages it out."),
     ];
+
+    /// <summary>Every option, in the order <c>--help</c> lists them.</summary>
+    public static IReadOnlyList<EmulatorOption> All => Names;
 
     public static EmulatorOptions Parse(string[] args, Func<string, string?> environment)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, env) in Names)
+        foreach (var option in Names)
         {
-            if (environment("DEPOT_EMULATOR_" + env) is { Length: > 0 } value)
+            if (environment(option.Environment) is { Length: > 0 } value)
             {
-                values[name] = value;
+                values[option.Switch] = value;
             }
         }
 
@@ -78,7 +100,7 @@ public sealed class EmulatorOptions
 
             var split = arg.IndexOf('=');
             var name = split > 0 ? arg[2..split] : arg[2..];
-            if (!Names.Any(n => n.Switch == name))
+            if (!Array.Exists(Names, n => n.Switch == name))
             {
                 throw Usage($"unknown option --{name}");
             }
@@ -93,6 +115,7 @@ public sealed class EmulatorOptions
             Port = Int(values, "port", DefaultPort, 0, 65535),
             Host = values.GetValueOrDefault("host", "localhost"),
             SeedFile = values.GetValueOrDefault("seed"),
+            SeedText = values.GetValueOrDefault("seed-text"),
             RandomSeed = values.ContainsKey("random-seed") ? Int(values, "random-seed", 0, int.MinValue, int.MaxValue) : null,
             Enforcement = values.GetValueOrDefault("enforcement", "enforce") switch
             {
@@ -129,6 +152,12 @@ public sealed class EmulatorOptions
     }
 
     private static DepotException Usage(string message) => DepotErrors.Invalid(message);
+}
+
+/// <summary>One option as <c>--help</c> shows it; <paramref name="Env"/> is the variable's name after <c>DEPOT_EMULATOR_</c>.</summary>
+public sealed record EmulatorOption(string Switch, string Env, string Default, string Meaning)
+{
+    public string Environment => "DEPOT_EMULATOR_" + Env;
 }
 
 /// <summary><c>--buildkit tcp://host:port</c> with optional client certificates (<c>--buildkit-cert</c>, <c>--buildkit-key</c>, <c>--buildkit-ca</c>).</summary>

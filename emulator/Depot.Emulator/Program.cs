@@ -1,6 +1,18 @@
 using Depot.Emulator;
 using Depot.Emulator.Domain.Errors;
 
+switch (args)
+{
+    case ["--help"] or ["-h"]:
+        Console.Out.Write(CommandLine.Help());
+        return 0;
+    case ["--version"]:
+        Console.Out.WriteLine(CommandLine.Version);
+        return 0;
+    case ["health"]:
+        return await CommandLine.HealthAsync(Environment.GetEnvironmentVariable, Console.Out);
+}
+
 WebApplication app;
 try
 {
@@ -9,6 +21,7 @@ try
 catch (DepotException e)
 {
     Console.Error.WriteLine("depot-emulator: " + e.Message);
+    Console.Error.WriteLine("See depot-emulator --help.");
     return 2;
 }
 
