@@ -1,74 +1,57 @@
+using Depot.Emulator.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Depot.Emulator.Tests.Support;
 
-/// <summary>The whole emulator on ASP.NET Core's in-memory test server: raw HTTP, no sockets.</summary>
+/// <summary>The whole emulator on ASP.NET Core's in-memory test server (Depot.Emulator.Testing): raw HTTP, no sockets.</summary>
 public sealed class InMemoryEmulator : IAsyncDisposable
 {
-    private InMemoryEmulator(WebApplication app)
+    private InMemoryEmulator(DepotEmulator emulator)
     {
-        App = app;
-        Http = app.GetTestClient();
-        Connect = new ConnectTestClient(Http);
+        Emulator = emulator;
+        Connect = new ConnectTestClient(emulator.Http);
     }
 
-    public WebApplication App { get; }
+    public DepotEmulator Emulator { get; }
 
-    public HttpClient Http { get; }
+    public WebApplication App => Emulator.App;
+
+    public HttpClient Http => Emulator.Http;
 
     public ConnectTestClient Connect { get; }
 
     public T Service<T>()
-        where T : notnull => App.Services.GetRequiredService<T>();
+        where T : notnull => Emulator.Service<T>();
 
-    public static async Task<InMemoryEmulator> StartAsync(params string[] args)
-    {
-        var app = EmulatorApp.Build(["--log-level", "warning", .. (args.Length == 0 ? ["--seed", TestSeeds.AcmePath] : args)],
-            b => b.WebHost.UseTestServer());
-        await app.StartAsync();
-        return new InMemoryEmulator(app);
-    }
+    /// <summary>Emulator options as on the command line; without any, the acme test seed.</summary>
+    public static async Task<InMemoryEmulator> StartAsync(params string[] args) =>
+        new(await DepotEmulator.StartAsync(EmulatorTransport.TestServer, TestArguments(args)));
 
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await App.DisposeAsync();
-    }
+    internal static string[] TestArguments(string[] args) =>
+        ["--log-level", "warning", .. (args.Length == 0 ? ["--seed", TestSeeds.AcmePath] : args)];
+
+    public ValueTask DisposeAsync() => Emulator.DisposeAsync();
 }
 
-/// <summary>The emulator on a real loopback port, as the real clients reach it.</summary>
+/// <summary>The emulator on a real loopback port (Depot.Emulator.Testing), as the real clients reach it.</summary>
 public sealed class LoopbackEmulator : IAsyncDisposable
 {
-    private LoopbackEmulator(WebApplication app)
-    {
-        App = app;
-        Url = Banner.Url(app);
-        Http = new HttpClient { BaseAddress = new Uri(Url) };
-    }
+    private LoopbackEmulator(DepotEmulator emulator) => Emulator = emulator;
 
-    public WebApplication App { get; }
+    public DepotEmulator Emulator { get; }
 
-    public string Url { get; }
+    public WebApplication App => Emulator.App;
 
-    public HttpClient Http { get; }
+    public string Url => Emulator.Url;
+
+    public HttpClient Http => Emulator.Http;
 
     public T Service<T>()
-        where T : notnull => App.Services.GetRequiredService<T>();
+        where T : notnull => Emulator.Service<T>();
 
-    public static async Task<LoopbackEmulator> StartAsync(params string[] args)
-    {
-        var app = EmulatorApp.Build(["--port", "0", "--host", "127.0.0.1", "--log-level", "warning", .. (args.Length == 0 ? ["--seed", TestSeeds.AcmePath] : args)]);
-        await app.StartAsync();
-        return new LoopbackEmulator(app);
-    }
+    /// <summary>Emulator options as on the command line; without any, the acme test seed.</summary>
+    public static async Task<LoopbackEmulator> StartAsync(params string[] args) =>
+        new(await DepotEmulator.StartAsync(EmulatorTransport.Loopback, InMemoryEmulator.TestArguments(args)));
 
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => Emulator.DisposeAsync();
 }
