@@ -15,9 +15,11 @@ public sealed class DotnetToolTests
         var work = Path.Combine(Path.GetTempPath(), "depot-emulator-tool", Guid.NewGuid().ToString("N"));
         var feed = Path.Combine(work, "feed");
         var tools = Path.Combine(work, "tools");
-        var packed = await Dotnet("pack", Path.Combine(Root, "emulator", "Depot.Emulator", "Depot.Emulator.csproj"), "--no-build", "-c", Configuration, "-o", feed);
+        var packed = await Dotnet([], "pack", Path.Combine(Root, "emulator", "Depot.Emulator", "Depot.Emulator.csproj"), "--no-build", "-c", Configuration, "-o", feed);
         Assert.True(packed.ExitCode == 0, packed.Output);
-        var installed = await Dotnet("tool", "install", "depot-emulator", "--tool-path", tools, "--add-source", feed, "--version", CommandLine.Version);
+        // A private package folder: the machine's cache may hold an older package of the same version.
+        var installed = await Dotnet(new() { ["NUGET_PACKAGES"] = Path.Combine(work, "packages") },
+            "tool", "install", "depot-emulator", "--tool-path", tools, "--add-source", feed, "--version", CommandLine.Version);
         Assert.True(installed.ExitCode == 0, installed.Output);
         var tool = Path.Combine(tools, "depot-emulator");
 
@@ -85,8 +87,8 @@ public sealed class DotnetToolTests
     private const string Configuration = "Release";
 #endif
 
-    private static Task<ProcessResult> Dotnet(params string[] args) =>
-        RealClients.RunAsync("dotnet", args, new Dictionary<string, string?> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" },
+    private static Task<ProcessResult> Dotnet(Dictionary<string, string?> env, params string[] args) =>
+        RealClients.RunAsync("dotnet", args, new Dictionary<string, string?>(env) { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" },
             TimeSpan.FromMinutes(8));
 
     private static int FreePort()
