@@ -57,9 +57,11 @@ internal sealed class ImageExporter(RegistryPusher pusher, ClientSessions sessio
             foreach (var name in names)
             {
                 vertex.Status("pushing layers");
+                // The client's credentials are for the registry it named, wherever the host sends the push.
+                var registry = Dockerfiles.ImageReference.Host(name);
                 try
                 {
-                    await pusher.PushAsync(image, name, host => session.CredentialsAsync(host, cancellationToken),
+                    await pusher.PushAsync(image, host.PushTarget(name), _ => session.CredentialsAsync(registry, cancellationToken),
                         export.Flag("registry.insecure") == true, cancellationToken);
                 }
                 catch (PushException e)

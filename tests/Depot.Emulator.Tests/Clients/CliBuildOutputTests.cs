@@ -93,8 +93,9 @@ public class CliBuildOutputTests
             env[key] = value;
         }
 
-        var loaded = DockerDaemon.TempTag("loaded");
-        var pulled = DockerDaemon.TempTag("pulled");
+        var loaded = DockerDaemon.TestTag("loaded");
+        var pulled = DockerDaemon.TestTag("pulled");
+        await DockerDaemon.RemoveAsync(loaded, pulled);
         try
         {
             var mark = await ExchangeSnapshots.MarkAsync(emulator.Http);
@@ -121,6 +122,30 @@ public class CliBuildOutputTests
         {
             await DockerDaemon.RemoveAsync(loaded, pulled);
         }
+    }
+
+    [Fact]
+    public async Task The_sdk_to_cli_hand_off_saves_depot_registry_tags_into_the_emulators_registry()
+    {
+        await using var emulator = await LoopbackEmulator.StartAsync("--seed", TestSeeds.AcmePath, "--random-seed", "1");
+        var registry = new Uri(emulator.Url).Authority;
+        var created = await RealClients.Sdk(emulator.Url, "depot.build.v1.BuildService", "createBuild", new { projectId = "proj-web" }, TestSeeds.Secret(TokenType.Organization));
+        Assert.True(created.GetProperty("ok").GetBoolean(), created.ToString());
+        var buildId = created.GetProperty("response").GetProperty("buildId").GetString()!;
+        var buildToken = created.GetProperty("response").GetProperty("buildToken").GetString()!;
+
+        // Without a CreateBuild response the CLI names Depot's registry itself.
+        var build = await RealClients.Depot(emulator.Url, RealClients.TempHome(),
+            new Dictionary<string, string?> { ["DEPOT_TOKEN"] = buildToken, ["DEPOT_BUILD_ID"] = buildId },
+            "build", "--progress", "plain", "--save", BuildContexts.Create(Dockerfile, Files));
+
+        Assert.True(build.ExitCode == 0, build.Output);
+        Assert.Contains($"naming to registry.depot.dev/proj-web:{buildId}", build.Output);
+        var inspect = await Skopeo.RunAsync("inspect", "--tls-verify=false", "--creds", "x-token:" + TestSeeds.Secret(TokenType.Pull),
+            $"docker://{registry}/proj-web:{buildId}");
+        Assert.True(inspect.ExitCode == 0, inspect.Output);
+        using var saved = JsonDocument.Parse(inspect.Stdout);
+        Assert.Equal(ManifestDigest(build.Output), saved.RootElement.GetProperty("Digest").GetString());
     }
 
     [Fact]

@@ -22,8 +22,8 @@ public static class DockerDaemon
         return new Dictionary<string, string?> { ["DOCKER_API_VERSION"] = version.Stdout.Trim() };
     }
 
-    /// <summary>A unique tag for an image a test loads, removed by <see cref="RemoveAsync"/>.</summary>
-    public static string TempTag(string name) => $"depot-emulator-test/{name}:{Guid.NewGuid():N}";
+    /// <summary>The tag of an image a test loads (fixed, as the exchanges it appears in are pinned), removed by <see cref="RemoveAsync"/>.</summary>
+    public static string TestTag(string name) => $"depot-emulator-test/{name}:v1";
 
     public static Task<ProcessResult> InspectAsync(string image, string format) => RunAsync("image", "inspect", "--format", format, image);
 
