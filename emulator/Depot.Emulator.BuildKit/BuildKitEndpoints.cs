@@ -31,6 +31,7 @@ public static class BuildKitServiceCollectionExtensions
         services.AddSingleton<ConnectionClaims>();
         services.AddSingleton<DockerfileFrontend>();
         services.AddSingleton<ImageExporter>();
+        services.AddSingleton<ClientExporter>();
         services.AddSingleton(_ => new RegistryPusher(new HttpClient(new SocketsHttpHandler { UseProxy = false })));
         return services;
     }

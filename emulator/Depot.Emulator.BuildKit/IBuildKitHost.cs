@@ -15,6 +15,12 @@ public interface IBuildKitHost
 
     /// <summary>A batch of the build's progress, as the builder publishes it to the client.</summary>
     void ProgressPublished(BuildKitClaim claim, Moby.BuildKit.V1.StatusResponse batch);
+
+    /// <summary>
+    /// Where an image named <paramref name="reference"/> is pushed: the reference itself, or another one for
+    /// names the host serves itself, so that such a push stays on the machine.
+    /// </summary>
+    string PushTarget(string reference);
 }
 
 /// <summary>A host that knows no builds: one shared cache, nothing reported.</summary>
@@ -29,4 +35,6 @@ public sealed class StandaloneBuildKitHost : IBuildKitHost
     public void ProgressPublished(BuildKitClaim claim, Moby.BuildKit.V1.StatusResponse batch)
     {
     }
+
+    public string PushTarget(string reference) => reference;
 }

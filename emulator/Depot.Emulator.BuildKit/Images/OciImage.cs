@@ -71,7 +71,8 @@ public static class ImageWriter
         return new OciImage(new Blob(DockerfileInterpreter.Digest(manifestBytes), manifestType, manifestBytes), configBlob, [layerBlob]);
     }
 
-    private static byte[] Tar(VirtualFs files, DateTimeOffset mtime)
+    /// <summary>The layer before compression: what <c>-o type=tar</c> and <c>type=local</c> export too.</summary>
+    public static byte[] Tar(VirtualFs files, DateTimeOffset mtime)
     {
         using var buffer = new MemoryStream();
         using (var writer = new TarWriter(buffer, TarEntryFormat.Ustar, leaveOpen: true))

@@ -70,7 +70,7 @@ internal sealed class ControlService(
                 var returned = await job.Returned.WaitAsync(context.CancellationToken);
                 if (returned.Error is { Code: not 0 } error)
                 {
-                    throw new RpcException(new Grpc.Core.Status((StatusCode)error.Code, error.Message));
+                    throw new RpcException(new Grpc.Core.Status((StatusCode)error.Code, WithoutCode((StatusCode)error.Code, error.Message)));
                 }
 
                 result = returned.Result?.Ref?.Id is { Length: > 0 } id ? job.Results.GetValueOrDefault(id) : null;
@@ -127,6 +127,13 @@ internal sealed class ControlService(
             sessions.Remove(session);
         }
     }
+
+    /// <summary>
+    /// The client hands back the gateway's error already prefixed with its code name; its code travels beside it,
+    /// and the client prefixes it again when it prints it.
+    /// </summary>
+    private static string WithoutCode(StatusCode code, string message) =>
+        message.StartsWith($"{code}: ", StringComparison.Ordinal) ? message[($"{code}: ".Length)..] : message;
 
     public static WorkerRecord Worker(BuildKitOptions options) => new()
     {

@@ -56,6 +56,18 @@ internal sealed class ClientSession : IAsyncDisposable
             ? FileSyncReceiver.FetchAsync(Invoker, request, cancellationToken)
             : throw new IOException("the client's session offers no local sources");
 
+    /// <summary>Writes a tarball where the client's exporter <paramref name="exporterId"/> puts it (a file, stdout, docker load).</summary>
+    public Task ExportFileAsync(int exporterId, byte[] data, CancellationToken cancellationToken) =>
+        Serves(ExportTarget.Method)
+            ? ExportTarget.SendFileAsync(Invoker, exporterId, data, cancellationToken)
+            : throw new IOException("the client's session offers no export target (moby.filesync.v1.FileSend)");
+
+    /// <summary>Writes a file tree into the client's output directory.</summary>
+    public Task ExportDirectoryAsync(int exporterId, Dockerfiles.VirtualFs files, DateTimeOffset modified, CancellationToken cancellationToken) =>
+        Serves(ExportTarget.Method)
+            ? ExportTarget.SendDirectoryAsync(Invoker, exporterId, files, modified, cancellationToken)
+            : throw new IOException("the client's session offers no export target (moby.filesync.v1.FileSend)");
+
     /// <summary>The client's credentials for a registry host, when it has any.</summary>
     public async Task<Images.RegistryCredentials?> CredentialsAsync(string host, CancellationToken cancellationToken)
     {

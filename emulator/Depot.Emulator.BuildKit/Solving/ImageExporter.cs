@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Depot.Emulator.BuildKit.Images;
 using Depot.Emulator.BuildKit.Session;
@@ -9,28 +8,33 @@ namespace Depot.Emulator.BuildKit.Solving;
 
 /// <summary>
 /// The <c>image</c> exporter: writes the built stage as an image and, with <c>push=true</c>, pushes it to every
-/// name, with the credentials the client's session gives for each registry host.
+/// name, with the credentials the client's session gives for each registry host. The exporters that write to the
+/// client's side are <see cref="ClientExporter"/>'s.
 /// </summary>
-internal sealed class ImageExporter(RegistryPusher pusher, ClientSessions sessions, IBuildKitHost host, TimeProvider clock)
+internal sealed class ImageExporter(RegistryPusher pusher, ClientSessions sessions, ClientExporter client, IBuildKitHost host, TimeProvider clock)
 {
     public async Task<SolveResponse> ExportAsync(SolveJob job, SolveRequest request, FrontendResult? result, CancellationToken cancellationToken)
     {
-        var (type, attrs) = Exporter(request);
         var response = new SolveResponse();
-        if (type.Length == 0)
+        if (Export.Of(request) is not { } export)
         {
             return response;
         }
 
-        if (type != "image")
+        if (ClientExporter.Types.Contains(export.Type))
         {
-            throw new RpcException(new Status(StatusCode.Unimplemented,
-                $"exporter \"{type}\" is not supported by the emulator's BuildKit: export with --push or --save (the image exporter)"));
+            return await client.ExportAsync(job, request, export, result, cancellationToken);
         }
 
-        var image = result?.Image(Flag(attrs, "oci-mediatypes"))
+        if (export.Type != "image")
+        {
+            throw new RpcException(new Status(StatusCode.Unimplemented,
+                $"exporter \"{export.Type}\" is not supported by the emulator's BuildKit: it exports image, local, tar, oci and docker"));
+        }
+
+        var image = result?.Image(export.Flag("oci-mediatypes") ?? false)
             ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, "the build returned no image to export"));
-        var names = attrs.GetValueOrDefault("name")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        var names = export.Names;
         var progress = new Progress(job, host, clock);
         var vertex = progress.Start(Dockerfiles.DockerfileInterpreter.Digest($"export\n{job.Ref}"), "exporting to image");
         vertex.Status("exporting layers");
@@ -41,32 +45,24 @@ internal sealed class ImageExporter(RegistryPusher pusher, ClientSessions sessio
             vertex.Status($"naming to {name}");
         }
 
-        if (Flag(attrs, "push"))
+        if (export.Flag("push") == true)
         {
-            if (names.Length == 0)
+            if (names.Count == 0)
             {
                 vertex.Complete("push needs a name");
                 throw new RpcException(new Status(StatusCode.InvalidArgument, "failed to push: the image exporter needs name= to push"));
             }
 
-            ClientSession session;
-            try
-            {
-                session = await sessions.WaitAsync(request.Session, TimeSpan.FromSeconds(10), cancellationToken);
-            }
-            catch (IOException e)
-            {
-                vertex.Complete(e.Message);
-                throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
-            }
-
+            var session = await SessionAsync(sessions, request, vertex, cancellationToken);
             foreach (var name in names)
             {
                 vertex.Status("pushing layers");
+                // The client's credentials are for the registry it named, wherever the host sends the push.
+                var registry = Dockerfiles.ImageReference.Host(name);
                 try
                 {
-                    await pusher.PushAsync(image, name, host => session.CredentialsAsync(host, cancellationToken),
-                        Flag(attrs, "registry.insecure"), cancellationToken);
+                    await pusher.PushAsync(image, host.PushTarget(name), _ => session.CredentialsAsync(registry, cancellationToken),
+                        export.Flag("registry.insecure") == true, cancellationToken);
                 }
                 catch (PushException e)
                 {
@@ -79,24 +75,35 @@ internal sealed class ImageExporter(RegistryPusher pusher, ClientSessions sessio
         }
 
         vertex.Complete();
+        Describe(response, image, names);
+        return response;
+    }
+
+    /// <summary>The client's session, which pushes (credentials) and client-side exports need.</summary>
+    public static async Task<ClientSession> SessionAsync(ClientSessions sessions, SolveRequest request, VertexProgress vertex,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await sessions.WaitAsync(request.Session, TimeSpan.FromSeconds(10), cancellationToken);
+        }
+        catch (IOException e)
+        {
+            vertex.Complete(e.Message);
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
+        }
+    }
+
+    /// <summary>What the client reads back of an exported image: its digests and descriptor, and the names it got.</summary>
+    public static void Describe(SolveResponse response, OciImage image, IReadOnlyList<string> names)
+    {
         response.ExporterResponse["containerimage.digest"] = image.Manifest.Digest;
         response.ExporterResponse["containerimage.config.digest"] = image.Config.Digest;
         response.ExporterResponse["containerimage.descriptor"] =
             Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(image.Manifest.Descriptor()));
-        if (names.Length > 0)
+        if (names.Count > 0)
         {
             response.ExporterResponse["image.name"] = string.Join(',', names);
         }
-
-        return response;
     }
-
-    /// <summary>The one exporter: fields 3 and 4, or the first of the newer list in field 13.</summary>
-    private static (string Type, IReadOnlyDictionary<string, string> Attrs) Exporter(SolveRequest request) =>
-        request.Exporter.Length > 0 || request.Exporters.Count == 0
-            ? (request.Exporter, request.ExporterAttrs)
-            : (request.Exporters[0].Type, request.Exporters[0].Attrs);
-
-    private static bool Flag(IReadOnlyDictionary<string, string> attrs, string key) =>
-        attrs.TryGetValue(key, out var value) && bool.TryParse(value, out var on) && on;
 }

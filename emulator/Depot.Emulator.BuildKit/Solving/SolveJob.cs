@@ -17,7 +17,7 @@ internal sealed record FrontendResult(string RefId, BuildPlan Plan, Interpretati
             : null;
 
     /// <summary>SOURCE_DATE_EPOCH when the build sets it, else the epoch: the same inputs give the same image.</summary>
-    private DateTimeOffset Created =>
+    public DateTimeOffset Created =>
         long.TryParse(Options.GetValueOrDefault("build-arg:SOURCE_DATE_EPOCH"), out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : DateTimeOffset.UnixEpoch;

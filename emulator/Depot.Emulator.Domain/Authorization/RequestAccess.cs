@@ -116,6 +116,12 @@ public sealed class RequestAccess
     /// <summary>The project a new build goes into, if the token may start builds there.</summary>
     public Project RequireProjectForNewBuild(string? projectId)
     {
+        if (string.IsNullOrEmpty(projectId) && string.IsNullOrEmpty(Scope.DefaultProjectId))
+        {
+            // Depot answers not_found here, and the CLI then offers its project picker.
+            throw DepotErrors.NoProject();
+        }
+
         var project = RequireProject(projectId);
         if (!Scope.StartsBuilds)
         {

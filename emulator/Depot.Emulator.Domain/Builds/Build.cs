@@ -53,7 +53,14 @@ public sealed record Build(
 {
     public bool IsRunning => State == BuildState.Running;
 
-    public bool Saves => Targets.Any(t => t.Save);
+    /// <summary>
+    /// The build goes into the project's registry: asked with <c>--save</c>, or with <c>--load</c>, which the CLI
+    /// then pulls from there into the local Docker daemon.
+    /// </summary>
+    public bool Saves => Targets.Any(t => t.Save || t.Load);
+
+    /// <summary>Saved only so that <c>--load</c> can pull it.</summary>
+    public bool SavesForLoad => !Targets.Any(t => t.Save) && Targets.Any(t => t.Load);
 
     public IEnumerable<string> SaveTags => Targets.SelectMany(t => t.SaveTags).Distinct(StringComparer.Ordinal);
 }

@@ -26,6 +26,9 @@ public static class DepotErrors
 
     public static DepotException NotFound(string what, string id) => new(DepotErrorKind.NotFound, $"{what} {id} not found");
 
+    public static DepotException NoProject() =>
+        new(DepotErrorKind.NotFound, "project not found: name a project with --project, DEPOT_PROJECT_ID or depot.json");
+
     public static DepotException AlreadyExists(string message) => new(DepotErrorKind.AlreadyExists, message);
 
     public static DepotException Unauthenticated(string message) => new(DepotErrorKind.Unauthenticated, message);

@@ -21,8 +21,8 @@ public sealed class BuilderEndpoints(EmulatorOptions options, PublicUrls urls, D
             return _external;
         }
 
-        host.BuilderHandedOut(buildId);
         var authority = urls.Authority(http);
+        host.BuilderHandedOut(buildId, authority);
         return new BuilderEndpoint("tcp://" + authority, new Uri("tcp://" + authority).Host, "", "", "");
     }
 

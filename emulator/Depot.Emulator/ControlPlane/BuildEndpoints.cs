@@ -32,7 +32,7 @@ internal static class BuildEndpoints
     {
         var detail = Detail(state, build);
         return request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.Ordinal) == true)
-            ? Results.Content(Page(state, build), "text/html")
+            ? HtmlPage.Content(Page(state, build))
             : Results.Ok(detail);
     }
 
@@ -77,7 +77,7 @@ internal static class BuildEndpoints
     private static string Page(DepotState state, Build build)
     {
         var html = new StringBuilder();
-        html.Append($"<!doctype html><title>Build {E(build.Id)}</title><h1>Build {E(build.Id)}</h1>");
+        html.Append($"<!doctype html><meta charset=\"utf-8\"><title>Build {E(build.Id)}</title><h1>Build {E(build.Id)}</h1>");
         html.Append($"<p>Project {E(build.ProjectId)} · {E(build.State.ToString().ToLowerInvariant())} · created {build.CreatedAt:u}");
         if (build.Error is { Length: > 0 } error)
         {

@@ -19,8 +19,8 @@ internal static class LoginPage
         {
             var login = logins.Find(id);
             return login is null
-                ? Results.Content(Page("Unknown login", "<p>This login request does not exist or has expired.</p>"), "text/html", statusCode: 404)
-                : Results.Content(Page("Approve depot login", Form(login, state)), "text/html");
+                ? HtmlPage.Content(Page("Unknown login", "<p>This login request does not exist or has expired.</p>"), 404)
+                : HtmlPage.Content(Page("Approve depot login", Form(login, state)));
         });
 
         group.MapPost("/login/{id}/approve", async (string id, HttpRequest request, LoginRequests logins) =>
@@ -36,7 +36,7 @@ internal static class LoginPage
 
             logins.Approve(id, user);
             return fromForm
-                ? Results.Content(Page("Login approved", $"<p>Signed in as <b>{Html(user)}</b>. You can close this page and return to the terminal.</p>"), "text/html")
+                ? HtmlPage.Content(Page("Login approved", $"<p>Signed in as <b>{Html(user)}</b>. You can close this page and return to the terminal.</p>"))
                 : Results.Ok(new { approved = true, id, user });
         });
     }

@@ -48,7 +48,8 @@ internal sealed class CliBuildServiceHandler(DepotState state, PublicUrls urls, 
             BuildToken = token,
             BuildUrl = BuildUrl(context, build),
             ProjectId = build.ProjectId,
-            Registry = new Depot.Cli.V1.Registry { CanUseLocalRegistry = false, LoadUsingRegistry = false },
+            // --load pulls the saved build from the emulator's registry (GetPullInfo) instead of a proxy container.
+            Registry = new Depot.Cli.V1.Registry { CanUseLocalRegistry = false, LoadUsingRegistry = true },
         };
         if (build.Saves)
         {
@@ -185,7 +186,7 @@ internal sealed class CliBuildServiceHandler(DepotState state, PublicUrls urls, 
             Reference = $"{urls.Authority(context.HttpContext)}/{build.ProjectId}:{build.Id}",
             Username = "x-token",
             Password = pull.Secret,
-            SaveForLoad = !build.Saves,
+            SaveForLoad = build.SavesForLoad,
         };
         response.Options.Add(build.Targets.Select(t => t.ToProto()));
         return Task.FromResult(response);
