@@ -24,6 +24,12 @@ public sealed class EmulatorOptions
 
     public int JournalCapacity { get; init; } = 1000;
 
+    /// <summary>What the journal may hold in all, in bytes; the oldest entries go first.</summary>
+    public long JournalMaxBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>When set, the control plane answers only requests that present it (shared deployments).</summary>
+    public string? ControlToken { get; init; }
+
     public TimeSpan LoginTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     public bool DetailedErrors { get; init; }
@@ -50,6 +56,7 @@ public sealed class EmulatorOptions
     [
         ("port", "PORT"), ("host", "HOST"), ("seed", "SEED"), ("random-seed", "RANDOM_SEED"),
         ("enforcement", "ENFORCEMENT"), ("public-url", "PUBLIC_URL"), ("journal-capacity", "JOURNAL_CAPACITY"),
+        ("journal-max-mb", "JOURNAL_MAX_MB"), ("control-token", "CONTROL_TOKEN"),
         ("login-timeout", "LOGIN_TIMEOUT"), ("detailed-errors", "DETAILED_ERRORS"), ("log-level", "LOG_LEVEL"),
         ("oidc-key-file", "OIDC_KEY_FILE"), ("oidc-issuers", "OIDC_ISSUERS"),
         ("buildkit", "BUILDKIT"), ("buildkit-ca", "BUILDKIT_CA"), ("buildkit-cert", "BUILDKIT_CERT"),
@@ -103,6 +110,8 @@ public sealed class EmulatorOptions
             },
             PublicUrl = values.GetValueOrDefault("public-url")?.TrimEnd('/'),
             JournalCapacity = Int(values, "journal-capacity", 1000, 0, 1_000_000),
+            JournalMaxBytes = Int(values, "journal-max-mb", 32, 1, 4096) * 1024L * 1024,
+            ControlToken = values.GetValueOrDefault("control-token") is { Length: > 0 } control ? control : null,
             LoginTimeout = TimeSpan.FromSeconds(Int(values, "login-timeout", 600, 1, 86_400)),
             DetailedErrors = values.GetValueOrDefault("detailed-errors") is "true" or "1",
             LogLevel = Enum.TryParse<LogLevel>(values.GetValueOrDefault("log-level", "information"), ignoreCase: true, out var level)
