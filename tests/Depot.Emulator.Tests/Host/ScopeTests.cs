@@ -45,7 +45,7 @@ public class ScopeTests : IAsyncLifetime
 
         Assert.Equal("not_found", foreign.Code);
         Assert.Equal((missing.Status, missing.Code), (foreign.Status, foreign.Code));
-        Assert.Equal(missing.Message.Replace("proj-nope", "ID"), foreign.Message.Replace(foreignProject, "ID"));
+        Assert.Equal(missing.Message!.Replace("proj-nope", "ID"), foreign.Message!.Replace(foreignProject, "ID"));
     }
 
     [Fact]
