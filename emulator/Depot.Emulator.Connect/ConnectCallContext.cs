@@ -76,7 +76,10 @@ internal sealed class ConnectCallFeature(MethodDescriptor method) : IConnectCall
     }
 }
 
-/// <summary>Runs before every handler; throwing a <see cref="ConnectException"/> ends the call with that error.</summary>
+/// <summary>
+/// Runs for every call after its method is resolved and before its body is read; throwing a
+/// <see cref="ConnectException"/> ends the call with that error.
+/// </summary>
 public interface IConnectInterceptor
 {
     ValueTask OnCallAsync(ConnectCallContext context);

@@ -2,8 +2,8 @@ namespace Depot.Emulator.Connect;
 
 public sealed class ConnectOptions
 {
-    /// <summary>Largest message accepted or produced, after decompression.</summary>
-    public int MaxMessageBytes { get; set; } = 64 * 1024 * 1024;
+    /// <summary>Largest message accepted, before and after decompression (a unary body, or one stream envelope).</summary>
+    public int MaxMessageBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>Responses at least this large are gzip-compressed when the client accepts gzip.</summary>
     public int CompressMinBytes { get; set; } = 1024;

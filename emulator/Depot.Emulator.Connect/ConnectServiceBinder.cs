@@ -20,7 +20,6 @@ public sealed class ConnectServiceBinder
         _methods.Add(new ConnectMethod(method, ConnectMethodKind.Unary, async call =>
         {
             var request = (TRequest)await call.ReadSingleAsync();
-            await call.InterceptAsync();
             var response = await handler(request, call.Context);
             await call.WriteUnaryAsync(response);
         }));
@@ -36,7 +35,6 @@ public sealed class ConnectServiceBinder
         _methods.Add(new ConnectMethod(method, ConnectMethodKind.ServerStreaming, async call =>
         {
             var request = (TRequest)await call.ReadSingleAsync();
-            await call.InterceptAsync();
             await handler(request, new StreamWriter<TResponse>(call), call.Context);
         }));
         return this;
@@ -50,7 +48,6 @@ public sealed class ConnectServiceBinder
         Check<TRequest, TResponse>(method, ConnectMethodKind.ClientStreaming);
         _methods.Add(new ConnectMethod(method, ConnectMethodKind.ClientStreaming, async call =>
         {
-            await call.InterceptAsync();
             var response = await handler(call.ReadStreamAsync<TRequest>(), call.Context);
             await call.WriteStreamMessageAsync(response);
         }));

@@ -46,12 +46,13 @@ public static class EmulatorApp
 
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(new EmulatorClock(TimeProvider.System));
+        var clock = new EmulatorClock(TimeProvider.System);
+        services.AddSingleton(clock);
         services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<EmulatorClock>());
         services.AddSingleton(new IdGenerator(options.RandomSeed));
         services.AddSingleton(sp => new DepotState(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>(), InitialSeed(options)));
         services.AddSingleton(new OidcSigningKeys(options.OidcKeyFile));
-        services.AddSingleton(options.OidcIssuersFile is { } issuers ? OidcIssuers.Load(issuers) : OidcIssuers.None);
+        services.AddSingleton(options.OidcIssuersFile is { } issuers ? OidcIssuers.Load(issuers, clock) : OidcIssuers.None);
         services.AddSingleton<OidcVerifier>();
         services.AddSingleton<OidcMinter>();
         services.AddSingleton<OidcExchange>();
@@ -75,6 +76,7 @@ public static class EmulatorApp
 
         var app = builder.Build();
         app.UseMiddleware<JournalMiddleware>();
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/_emulator"), control => control.UseMiddleware<ControlPlaneGuard>());
         app.UseConnectPathPrefix();
         app.UseRouting();
 

@@ -27,6 +27,12 @@ public sealed class EmulatorOptions
 
     public int JournalCapacity { get; init; } = 1000;
 
+    /// <summary>What the journal may hold in all, in bytes; the oldest entries go first.</summary>
+    public long JournalMaxBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>When set, the control plane answers only requests that present it (shared deployments).</summary>
+    public string? ControlToken { get; init; }
+
     public TimeSpan LoginTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     public bool DetailedErrors { get; init; }
@@ -62,6 +68,8 @@ public sealed class EmulatorOptions
         new("enforcement", "ENFORCEMENT", "enforce", "enforce: denials are errors; soft: denials are journaled as would-deny and the request goes on; off: nothing is checked."),
         new("public-url", "PUBLIC_URL", "what the client used", "The URL handed to clients (login approve URLs), when they reach the emulator by another name."),
         new("journal-capacity", "JOURNAL_CAPACITY", "1000", "Requests the journal keeps; 0 turns it off."),
+        new("journal-max-mb", "JOURNAL_MAX_MB", "32", "What the journal may hold in all; the oldest entries go first."),
+        new("control-token", "CONTROL_TOKEN", "none", "When set, /_emulator/* answers only requests that send it (X-Emulator-Token or Authorization: Bearer)."),
         new("login-timeout", "LOGIN_TIMEOUT", "600", "Seconds FinishLogin waits for approval before failing with deadline_exceeded."),
         new("detailed-errors", "DETAILED_ERRORS", "off", "Put exception text into internal errors."),
         new("log-level", "LOG_LEVEL", "information", "trace, debug, information, warning, error or none."),
@@ -126,6 +134,8 @@ public sealed class EmulatorOptions
             },
             PublicUrl = values.GetValueOrDefault("public-url")?.TrimEnd('/'),
             JournalCapacity = Int(values, "journal-capacity", 1000, 0, 1_000_000),
+            JournalMaxBytes = Int(values, "journal-max-mb", 32, 1, 4096) * 1024L * 1024,
+            ControlToken = values.GetValueOrDefault("control-token") is { Length: > 0 } control ? control : null,
             LoginTimeout = TimeSpan.FromSeconds(Int(values, "login-timeout", 600, 1, 86_400)),
             DetailedErrors = values.GetValueOrDefault("detailed-errors") is "true" or "1",
             LogLevel = Enum.TryParse<LogLevel>(values.GetValueOrDefault("log-level", "information"), ignoreCase: true, out var level)

@@ -29,12 +29,24 @@ internal abstract class Codec
     {
         private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
+        // Connect's JSON is UTF-8; bytes that are not are refused rather than read as replacement characters.
+        private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
         public override string Name => "json";
 
         public override IMessage Parse(MessageDescriptor type, ReadOnlySpan<byte> payload)
         {
             // An empty JSON body means the empty message, as connect-go treats it.
-            var text = payload.IsEmpty ? "{}" : Encoding.UTF8.GetString(payload);
+            string text;
+            try
+            {
+                text = payload.IsEmpty ? "{}" : StrictUtf8.GetString(payload);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw new ConnectException(ConnectCode.InvalidArgument, $"request is not a valid {type.FullName}: the JSON is not UTF-8");
+            }
+
             return Parser.Parse(text, type);
         }
 

@@ -46,48 +46,47 @@ internal sealed class ConnectCall
 
     public ConnectCallContext Context { get; }
 
+    /// <summary>
+    /// The pipeline every Connect call passes, in this order for every method kind: resolve (the endpoint names the
+    /// method; the headers say how its body is encoded) → authenticate and authorize (the interceptors, before a byte
+    /// of the body is read) → read and only then inflate the body → handler → and any failure down one error path.
+    /// </summary>
     public static async Task HandleAsync(HttpContext http, ConnectMethod method, ConnectOptions options,
         IReadOnlyList<IConnectInterceptor> interceptors, ILogger logger)
     {
+        var streaming = method.Kind != ConnectMethodKind.Unary;
         if (!HttpMethods.IsPost(http.Request.Method))
         {
-            http.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             http.Response.Headers.Allow = "POST";
+            await WriteBareErrorAsync(http, StatusCodes.Status405MethodNotAllowed,
+                new ConnectException(ConnectCode.Unimplemented, $"{method.Procedure} is served over POST only"));
             return;
         }
 
-        var streaming = method.Kind != ConnectMethodKind.Unary;
         var codec = ContentTypes.Parse(http.Request.ContentType, streaming);
         if (codec is null)
         {
-            http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
             http.Response.Headers["Accept-Post"] = ContentTypes.Accepted(streaming);
+            await WriteBareErrorAsync(http, StatusCodes.Status415UnsupportedMediaType,
+                new ConnectException(ConnectCode.InvalidArgument,
+                    $"content-type must be one of {ContentTypes.Accepted(streaming)}"));
             return;
         }
 
-        if (streaming)
-        {
-            // Client streams trickle for the length of a build; Kestrel's minimum data rate would abort them.
-            var rate = http.Features.Get<IHttpMinRequestBodyDataRateFeature>();
-            if (rate is not null)
-            {
-                rate.MinDataRate = null;
-            }
-        }
-
+        LimitBody(http, streaming, options);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         var call = new ConnectCall(http, method, options, interceptors, codec, streaming, deadline.Token);
         try
         {
             call.CheckHeaders(deadline);
+            await call.InterceptAsync();
             await method.Handler(call);
             if (streaming)
             {
                 await call.WriteEndAsync(null);
             }
         }
-        catch (Exception e) when (http.RequestAborted.IsCancellationRequested ||
-                                  e is IOException and not (InvalidProtocolBufferException or InvalidJsonException))
+        catch (Exception e) when (ClientLeft(http, e))
         {
             // The client went away (a reset stream or a closed connection): nothing to answer. Kestrel may
             // report a reset request stream before it signals RequestAborted.
@@ -97,8 +96,47 @@ internal sealed class ConnectCall
         {
             var error = Classify(e, deadline.IsCancellationRequested, options, method, logger);
             call._feature.Error = error;
-            await call.WriteErrorAsync(error);
+            try
+            {
+                await call.WriteErrorAsync(error);
+            }
+            catch (Exception write) when (ClientLeft(http, write) || write is OperationCanceledException)
+            {
+                logger.LogDebug(write, "Client left {Procedure} before its error was written", method.Procedure);
+            }
         }
+    }
+
+    /// <summary>
+    /// A body Kestrel refuses as too large is a <see cref="BadHttpRequestException"/> (an <see cref="IOException"/>):
+    /// that client is still there and gets <c>resource_exhausted</c>, not silence.
+    /// </summary>
+    private static bool ClientLeft(HttpContext http, Exception e) =>
+        e is not BadHttpRequestException &&
+        (http.RequestAborted.IsCancellationRequested || e is IOException and not (InvalidProtocolBufferException or InvalidJsonException));
+
+    /// <summary>
+    /// Unary bodies are held whole, so Kestrel stops them at the message limit; streams carry many messages, each
+    /// checked at its envelope, and trickle for the length of a build, so Kestrel's size and data-rate limits are off.
+    /// </summary>
+    private static void LimitBody(HttpContext http, bool streaming, ConnectOptions options)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = streaming ? null : options.MaxMessageBytes;
+        }
+
+        if (streaming && http.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = null;
+        }
+    }
+
+    private static async Task WriteBareErrorAsync(HttpContext http, int status, ConnectException error)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json";
+        await http.Response.Body.WriteAsync(ErrorBody.Error(error));
     }
 
     private void CheckHeaders(CancellationTokenSource deadline)
@@ -178,7 +216,16 @@ internal sealed class ConnectCall
         {
             var result = await reader.ReadAsync(token);
             var buffer = result.Buffer;
-            if (Envelope.TryRead(ref buffer, _options.MaxMessageBytes, out var flags, out var payload))
+            if (!Envelope.TryRead(ref buffer, _options.MaxMessageBytes, out var flags, out var payload, out var oversized))
+            {
+                if (oversized is { } length)
+                {
+                    // Consume what was read, so the pipe is left in order and the error can still be written.
+                    reader.AdvanceTo(buffer.End);
+                    throw TooLarge($"request message of {length} bytes");
+                }
+            }
+            else
             {
                 var bytes = payload.ToArray();
                 reader.AdvanceTo(buffer.Start);
@@ -233,14 +280,19 @@ internal sealed class ConnectCall
 
     private async Task<byte[]> ReadBodyAsync()
     {
+        if (_http.Request.ContentLength > _options.MaxMessageBytes)
+        {
+            throw TooLarge($"request body of {_http.Request.ContentLength} bytes");
+        }
+
         var reader = _http.Request.BodyReader;
         while (true)
         {
             var result = await reader.ReadAsync(Context.CancellationToken);
             if (result.Buffer.Length > _options.MaxMessageBytes)
             {
-                throw new ConnectException(ConnectCode.ResourceExhausted,
-                    $"request body exceeds the {_options.MaxMessageBytes}-byte limit");
+                reader.AdvanceTo(result.Buffer.End);
+                throw TooLarge("request body");
             }
 
             if (result.IsCompleted)
@@ -253,6 +305,9 @@ internal sealed class ConnectCall
             reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
         }
     }
+
+    private ConnectException TooLarge(string what) =>
+        new(ConnectCode.ResourceExhausted, $"{what} exceeds the {_options.MaxMessageBytes}-byte message limit");
 
     public async Task WriteUnaryAsync(IMessage message)
     {
@@ -344,6 +399,9 @@ internal sealed class ConnectCall
         await response.Body.WriteAsync(ErrorBody.Error(error));
     }
 
+    /// <summary>Parser messages may quote the request; an error repeats at most this much of it.</summary>
+    private static string Cap(string message) => message.Length <= 512 ? message : message[..512] + "…";
+
     private static ConnectException Classify(Exception e, bool deadlinePassed, ConnectOptions options,
         ConnectMethod method, ILogger logger)
     {
@@ -360,11 +418,11 @@ internal sealed class ConnectCall
                 return new ConnectException(ConnectCode.DeadlineExceeded, "the connect-timeout-ms deadline passed");
             case InvalidProtocolBufferException or InvalidJsonException or JsonException or FormatException:
                 return new ConnectException(ConnectCode.InvalidArgument,
-                    $"request is not a valid {method.Descriptor.InputType.FullName}: {e.Message}");
+                    $"request is not a valid {method.Descriptor.InputType.FullName}: {Cap(e.Message)}");
             case BadHttpRequestException bad:
                 return new ConnectException(
                     bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ConnectCode.ResourceExhausted : ConnectCode.InvalidArgument,
-                    bad.Message);
+                    Cap(bad.Message));
             default:
                 ConnectLog.HandlerFailed(logger, method.Procedure, e);
                 return new ConnectException(ConnectCode.Internal,

@@ -10,10 +10,13 @@ internal static class Envelope
     public const byte EndStream = 0x02;
     public const int HeaderLength = 5;
 
-    public static bool TryRead(ref ReadOnlySequence<byte> buffer, int maxLength, out byte flags, out ReadOnlySequence<byte> payload)
+    /// <summary>Reads one whole envelope; one that declares more than <paramref name="maxLength"/> is reported in <paramref name="oversized"/>.</summary>
+    public static bool TryRead(ref ReadOnlySequence<byte> buffer, int maxLength, out byte flags, out ReadOnlySequence<byte> payload,
+        out uint? oversized)
     {
         flags = 0;
         payload = default;
+        oversized = null;
         if (buffer.Length < HeaderLength)
         {
             return false;
@@ -24,8 +27,8 @@ internal static class Envelope
         var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
         if (length > (uint)maxLength)
         {
-            throw new ConnectException(ConnectCode.ResourceExhausted,
-                $"message of {length} bytes exceeds the {maxLength}-byte limit");
+            oversized = length;
+            return false;
         }
 
         if (buffer.Length < HeaderLength + length)

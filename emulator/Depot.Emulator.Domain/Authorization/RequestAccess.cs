@@ -38,53 +38,52 @@ public sealed class RequestAccess
     public TokenScope Scope => Principal?.Scope ?? UnrestrictedScope.Instance;
 
     /// <summary>
-    /// Authenticates the bearer (when the operation needs one) and applies the matrix. Never throws: a refusal
-    /// under enforcement is left in <see cref="Denial"/> so the caller can record who was refused before failing.
+    /// Authenticates the bearer (when the operation needs one) and applies the matrix. The decision is a value: a
+    /// refusal under enforcement is left in <see cref="Denial"/> so the caller can record who was refused before failing.
     /// </summary>
-    public static RequestAccess Begin(DepotState state, Authenticator authenticator, PermissionMatrix matrix,
-        OperationInfo operation, EnforcementMode mode, string? bearer) =>
-        Begin(state, () => authenticator.Authenticate(bearer), matrix, operation, mode);
+    public static ValueTask<RequestAccess> BeginAsync(DepotState state, Authenticator authenticator, PermissionMatrix matrix,
+        OperationInfo operation, EnforcementMode mode, string? bearer, CancellationToken cancellationToken = default) =>
+        BeginAsync(state, ct => authenticator.AuthenticateAsync(bearer, ct), matrix, operation, mode, cancellationToken);
 
     /// <summary>As above, for a caller that authenticates in its own way (the registry's bearer tokens).</summary>
-    public static RequestAccess Begin(DepotState state, Func<Principal> authenticate, PermissionMatrix matrix,
-        OperationInfo operation, EnforcementMode mode)
+    public static async ValueTask<RequestAccess> BeginAsync(DepotState state,
+        Func<CancellationToken, ValueTask<Authentication>> authenticate, PermissionMatrix matrix, OperationInfo operation,
+        EnforcementMode mode, CancellationToken cancellationToken = default)
     {
         if (!operation.Service.RequiresToken)
         {
             return new RequestAccess(state, operation, mode, null);
         }
 
-        RequestAccess access;
-        DepotException? refusal = null;
-        try
+        var authentication = await authenticate(cancellationToken);
+        if (authentication.Principal is not { } principal)
         {
-            var principal = authenticate();
-            access = new RequestAccess(state, operation, mode, principal);
-            var decision = matrix.Decide(principal.Type, operation);
-            if (!decision.IsAllowed)
-            {
-                refusal = DepotErrors.Denied(decision.Reason!);
-            }
-        }
-        catch (DepotException e)
-        {
-            access = new RequestAccess(state, operation, mode, null);
-            refusal = mode == EnforcementMode.Off ? null : e;
+            var anonymous = new RequestAccess(state, operation, mode, null);
+            anonymous.Record(mode == EnforcementMode.Off ? null : authentication.Failure);
+            return anonymous;
         }
 
-        if (refusal is not null)
-        {
-            try
-            {
-                access.Refuse(refusal);
-            }
-            catch (DepotException)
-            {
-                // Kept in Denial.
-            }
-        }
-
+        var access = new RequestAccess(state, operation, mode, principal);
+        var decision = matrix.Decide(principal.Type, operation);
+        access.Record(decision.IsAllowed ? null : DepotErrors.Denied(decision.Reason!));
         return access;
+    }
+
+    /// <summary>The same caller, asking for another operation (a registry mount's pull of its source).</summary>
+    public RequestAccess For(PermissionMatrix matrix, OperationInfo operation)
+    {
+        var other = new RequestAccess(_state, operation, Mode, Principal);
+        if (Principal is null)
+        {
+            other.Record(Mode == EnforcementMode.Off || !operation.Service.RequiresToken ? null : DepotErrors.TokenMissing.Raise());
+        }
+        else
+        {
+            var decision = matrix.Decide(Principal.Type, operation);
+            other.Record(decision.IsAllowed ? null : DepotErrors.Denied(decision.Reason!));
+        }
+
+        return other;
     }
 
     /// <summary>Why the request was refused, under enforcement.</summary>
@@ -99,18 +98,36 @@ public sealed class RequestAccess
             throw DepotErrors.Required("project_id");
         }
 
+        var (project, refusal) = CheckProject(id);
+        if (refusal is not null)
+        {
+            // Past here only when enforcement lets the request go on; it then gets the project after all.
+            Refuse(refusal);
+            project ??= _state.FindProject(id);
+        }
+
+        return project ?? throw DepotErrors.NotFound("project", id);
+    }
+
+    /// <summary>
+    /// Whether the token reaches a project, as a value. A project outside the organizations a user or organization
+    /// token reaches answers exactly as one that does not exist, so a token cannot find out which ids other
+    /// organizations use; a token bound to one project is refused any other without a lookup.
+    /// </summary>
+    public (Project? Project, DepotException? Refusal) CheckProject(string id)
+    {
         if (Scope.ReachesProjectId(id) == false)
         {
-            Refuse(Scope.ProjectRefusal(id) ?? OutOfScope($"project {id}"));
+            return (null, Scope.ProjectRefusal(id) ?? OutOfScope($"project {id}"));
         }
 
-        var project = _state.FindProject(id) ?? throw DepotErrors.NotFound("project", id);
-        if (!Scope.Reaches(project))
+        var project = _state.FindProject(id);
+        if (project is not null && !Scope.Reaches(project))
         {
-            Refuse(Scope.ProjectRefusal(id) ?? OutOfScope($"project {id}"));
+            return (project, Scope.ProjectRefusal(id) ?? DepotErrors.NotFound("project", id));
         }
 
-        return project;
+        return (project, null);
     }
 
     /// <summary>The project a new build goes into, if the token may start builds there.</summary>
@@ -148,7 +165,9 @@ public sealed class RequestAccess
         var project = _state.FindProject(build.ProjectId) ?? throw DepotErrors.NotFound("build", buildId);
         if (!Scope.Reaches(project))
         {
-            Refuse(Scope.ProjectRefusal(project.Id) ?? OutOfScope($"build {buildId}"));
+            // As for projects: another organization's build answers as one that does not exist.
+            Refuse(Scope.ProjectRefusal(project.Id) ??
+                   (Scope.ReachesProjectId(project.Id) is null ? DepotErrors.NotFound("build", buildId) : OutOfScope($"build {buildId}")));
         }
 
         return build;
@@ -171,13 +190,16 @@ public sealed class RequestAccess
     /// <summary>An organization as a whole (its registry's organization-form repositories), not one of its projects.</summary>
     public Organization RequireWholeOrganization(string organizationId)
     {
-        if (!Scope.ReachesWholeOrganization(organizationId))
+        if (CheckWholeOrganization(organizationId) is { } refusal)
         {
-            Refuse(OutOfScope($"the repositories of organization {organizationId}"));
+            Refuse(refusal);
         }
 
         return _state.FindOrganization(organizationId) ?? throw DepotErrors.NotFound("organization", organizationId);
     }
+
+    public DepotException? CheckWholeOrganization(string organizationId) =>
+        Scope.ReachesWholeOrganization(organizationId) ? null : OutOfScope($"the repositories of organization {organizationId}");
 
     /// <summary>Organizations the token reaches; <paramref name="only"/> narrows to one (the x-depot-org header).</summary>
     public IReadOnlyList<Organization> VisibleOrganizations(string? only = null)
@@ -217,21 +239,43 @@ public sealed class RequestAccess
     }
 
     private DepotException OutOfScope(string what) =>
-        DepotErrors.Denied($"{Principal?.Type.Name() ?? "anonymous"} token is scoped to {Scope.Describe()}; it does not reach {what}");
+        DepotErrors.OutOfScope.Raise(Principal?.Type.Name() ?? "anonymous", Scope.Describe(), what);
 
-    /// <summary>Enforce: throw. Soft: record and go on. Off: go on.</summary>
-    private void Refuse(DepotException denial)
+    /// <summary>Records a refusal (null: none). Enforce: it is the denial. Soft: it is a would-deny. Off: nothing.</summary>
+    private void Record(DepotException? denial)
     {
+        if (denial is null)
+        {
+            return;
+        }
+
         switch (Mode)
         {
             case EnforcementMode.Enforce:
                 Outcome = AccessOutcome.Denied;
-                Denial = denial;
-                throw denial;
+                Denial ??= denial;
+                break;
             case EnforcementMode.Soft:
                 Outcome = AccessOutcome.WouldDeny;
                 _wouldDeny.Add(denial.Message);
                 break;
+        }
+    }
+
+    /// <summary>Records a refusal found by a <c>Check…</c> method; whether the request may go on (not under enforcement).</summary>
+    public bool Allows(DepotException? refusal)
+    {
+        Record(refusal);
+        return refusal is null || Mode != EnforcementMode.Enforce;
+    }
+
+    /// <summary>A handler's refusal: recorded, and under enforcement the request ends with it.</summary>
+    private void Refuse(DepotException denial)
+    {
+        Record(denial);
+        if (Mode == EnforcementMode.Enforce)
+        {
+            throw denial;
         }
     }
 }

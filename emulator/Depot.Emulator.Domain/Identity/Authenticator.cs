@@ -8,31 +8,37 @@ namespace Depot.Emulator.Domain.Identity;
 /// <summary>Turns a presented bearer secret into a <see cref="Principal"/>, or says exactly why not.</summary>
 public sealed class Authenticator(DepotState state, OidcVerifier? oidc = null, OidcExchange? exchange = null)
 {
-    public Principal Authenticate(string? secret)
+    public async ValueTask<Authentication> AuthenticateAsync(string? secret, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(secret))
         {
-            throw DepotErrors.Unauthenticated("missing token: send Authorization: Bearer <token>");
+            return Authentication.Refused(DepotErrors.TokenMissing.Raise());
         }
 
         if (oidc is not null && OidcVerifier.LooksLikeJwt(secret))
         {
-            return TrustRelationship(oidc.Verify(secret));
+            var verified = await oidc.TryVerifyAsync(secret, cancellationToken);
+            return verified.Identity is { } identity ? Authentication.Of(TrustRelationship(identity)) : Authentication.Refused(verified.Failure!);
         }
 
-        if (exchange?.Find(secret) is { } exchanged)
+        if (exchange?.Find(secret) is { } found && (found.Identity is not null || found.Failure is not null))
         {
-            return TrustRelationship(exchanged);
+            return found.Identity is { } exchanged ? Authentication.Of(TrustRelationship(exchanged)) : Authentication.Refused(found.Failure!);
         }
 
-        var token = state.FindTokenBySecret(secret)
-            ?? throw DepotErrors.Unauthenticated("unknown or revoked token");
+        if (state.FindTokenBySecret(secret) is not { } token)
+        {
+            return Authentication.Refused(DepotErrors.TokenUnknown.Raise());
+        }
+
         if (token.ExpiresAt is { } expires && expires <= state.Clock.GetUtcNow())
         {
-            throw DepotErrors.Unauthenticated($"{token.Type.Name()} token {token.Id} expired at {expires:O}");
+            return Authentication.Refused(DepotErrors.TokenExpired.Raise(token.Type.Name(), token.Id, expires.ToString("O")));
         }
 
-        return new Principal(token.Id, token.Type, ScopeOf(token));
+        return ScopeOf(token) is { } scope
+            ? Authentication.Of(new Principal(token.Id, token.Type, scope))
+            : Authentication.Refused(DepotErrors.Unauthenticated("the token's user no longer exists"));
     }
 
     /// <summary>A CI provider's token: a project token for each project whose trust policies it satisfies.</summary>
@@ -40,7 +46,7 @@ public sealed class Authenticator(DepotState state, OidcVerifier? oidc = null, O
         new(identity.TokenId, TokenType.TrustRelationship, new TrustScope(identity, state));
 
     /// <summary>A token's scope follows from what it is bound to: a build, a project, an organization or a user.</summary>
-    private TokenScope ScopeOf(TokenRecord token)
+    private TokenScope? ScopeOf(TokenRecord token)
     {
         if (token.BuildId is { } build && token.ProjectId is { } buildProject)
         {
@@ -54,8 +60,7 @@ public sealed class Authenticator(DepotState state, OidcVerifier? oidc = null, O
 
         if (token.UserId is { } userId)
         {
-            var user = state.FindUser(userId) ?? throw DepotErrors.Unauthenticated("the token's user no longer exists");
-            return new OrganizationsScope(user.OrganizationIds);
+            return state.FindUser(userId) is { } user ? new OrganizationsScope(user.OrganizationIds) : null;
         }
 
         return new OrganizationsScope([token.OrganizationId!]);

@@ -44,7 +44,7 @@ public sealed class LoginRequests(DepotState state)
         }
         catch (TimeoutException)
         {
-            throw new DepotException(DepotErrorKind.DeadlineExceeded,
+            throw DepotErrors.Deadline(
                 $"login {id} was not approved within {timeout.TotalSeconds:0} seconds");
         }
         finally

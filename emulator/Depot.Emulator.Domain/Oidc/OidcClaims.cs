@@ -23,6 +23,11 @@ public sealed class OidcClaims(JsonObject payload)
         _ => [],
     };
 
-    public static OidcClaims Parse(string json) =>
-        new(JsonNode.Parse(json) as JsonObject ?? throw new JsonException("the payload is not a JSON object"));
+    /// <summary>Parses a payload; a repeated claim is malformed (JsonObject would otherwise fail on first use, not here).</summary>
+    public static OidcClaims Parse(string json)
+    {
+        var payload = JsonNode.Parse(json) as JsonObject ?? throw new JsonException("the payload is not a JSON object");
+        _ = payload.Count; // builds the property table, which refuses a duplicate key
+        return new OidcClaims(payload);
+    }
 }

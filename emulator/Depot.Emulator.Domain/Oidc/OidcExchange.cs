@@ -15,9 +15,9 @@ public sealed class OidcExchange(OidcVerifier verifier, DepotState state)
 
     private readonly ConcurrentDictionary<string, TrustIdentity> _issued = new(StringComparer.Ordinal);
 
-    public string Exchange(string jwt, OidcProvider expected)
+    public async Task<string> ExchangeAsync(string jwt, OidcProvider expected, CancellationToken cancellationToken = default)
     {
-        var identity = verifier.Verify(jwt);
+        var identity = await verifier.VerifyAsync(jwt, cancellationToken);
         if (identity.Provider != expected)
         {
             throw DepotErrors.Unauthenticated($"OIDC token was issued by {identity.Provider.Title}, not {expected.Title}");
@@ -33,21 +33,18 @@ public sealed class OidcExchange(OidcVerifier verifier, DepotState state)
         return secret;
     }
 
-    /// <summary>The identity behind an exchanged token, or null when the secret is not one.</summary>
-    public TrustIdentity? Find(string secret)
+    /// <summary>The identity behind an exchanged token (null when the secret is not one), or why it no longer counts.</summary>
+    public (TrustIdentity? Identity, DepotException? Failure) Find(string secret)
     {
         if (!secret.StartsWith(SecretPrefix, StringComparison.Ordinal)
             || !_issued.TryGetValue(SecretHash.Key(SecretHash.Of(secret)), out var identity))
         {
-            return null;
+            return (null, null);
         }
 
-        if (identity.ExpiresAt <= state.Clock.GetUtcNow())
-        {
-            throw DepotErrors.Unauthenticated($"trust-relationship token expired at {identity.ExpiresAt:O}, with the CI token it was exchanged for");
-        }
-
-        return identity;
+        return identity.ExpiresAt <= state.Clock.GetUtcNow()
+            ? (null, DepotErrors.Unauthenticated($"trust-relationship token expired at {identity.ExpiresAt:O}, with the CI token it was exchanged for"))
+            : (identity, null);
     }
 
     public void Clear() => _issued.Clear();

@@ -25,7 +25,7 @@ public sealed class OidcIssuers
     public ConfiguredIssuer? Find(string issuer) => _issuers.GetValueOrDefault(issuer);
 
     /// <summary>Reads the YAML (or JSON) list: <c>- {provider: github, issuer: https://…, jwksFile: … | jwksUrl: …}</c>.</summary>
-    public static OidcIssuers Load(string path, HttpClient? http = null)
+    public static OidcIssuers Load(string path, TimeProvider clock, HttpClient? http = null)
     {
         List<Entry> entries;
         try
@@ -51,13 +51,13 @@ public sealed class OidcIssuers
             if (e.JwksFile is { } file)
             {
                 var keys = ReadJwks(File.ReadAllText(Path.Combine(baseDir, file)), file);
-                return new ConfiguredIssuer(provider, e.Issuer, () => keys);
+                return new ConfiguredIssuer(provider, e.Issuer, _ => ValueTask.FromResult(keys));
             }
 
             var client = http ?? new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var url = e.JwksUrl!;
-            var cache = new JwksCache(() => ReadJwks(client.GetStringAsync(url).GetAwaiter().GetResult(), url), JwksLifetime);
-            return new ConfiguredIssuer(provider, e.Issuer, cache.Get);
+            var cache = new JwksCache(async ct => ReadJwks(await client.GetStringAsync(url, ct), url), JwksLifetime, clock);
+            return new ConfiguredIssuer(provider, e.Issuer, cache.GetAsync);
         }));
     }
 
@@ -84,33 +84,49 @@ public sealed class OidcIssuers
         public string? JwksUrl { get; set; }
     }
 
-    /// <summary>Fetched keys, refetched after a while; a failed fetch is an authentication failure, not a crash.</summary>
-    private sealed class JwksCache(Func<IList<SecurityKey>> fetch, TimeSpan lifetime)
+    /// <summary>
+    /// Fetched keys, refetched after a while on the emulator's clock; one fetch at a time, awaited, never under a
+    /// lock. A failed fetch is an authentication failure, not a crash.
+    /// </summary>
+    private sealed class JwksCache(Func<CancellationToken, Task<IList<SecurityKey>>> fetch, TimeSpan lifetime, TimeProvider clock)
     {
-        private readonly Lock _lock = new();
-        private (IList<SecurityKey> Keys, DateTimeOffset At)? _cached;
+        private readonly SemaphoreSlim _fetching = new(1, 1);
+        private volatile Cached? _cached;
 
-        public IList<SecurityKey> Get()
+        public async ValueTask<IList<SecurityKey>> GetAsync(CancellationToken cancellationToken)
         {
-            lock (_lock)
+            if (Fresh() is { } keys)
             {
-                if (_cached is { } c && DateTimeOffset.UtcNow - c.At < lifetime)
+                return keys;
+            }
+
+            await _fetching.WaitAsync(cancellationToken);
+            try
+            {
+                if (Fresh() is { } fetched)
                 {
-                    return c.Keys;
+                    return fetched;
                 }
 
-                try
-                {
-                    _cached = (fetch(), DateTimeOffset.UtcNow);
-                    return _cached.Value.Keys;
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or DepotException)
-                {
-                    throw DepotErrors.Unauthenticated($"OIDC token issuer's JWKS could not be fetched: {e.Message}");
-                }
+                var result = await fetch(cancellationToken);
+                _cached = new Cached(result, clock.GetUtcNow());
+                return result;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or DepotException)
+            {
+                throw DepotErrors.Unauthenticated($"OIDC token issuer's JWKS could not be fetched: {e.Message}");
+            }
+            finally
+            {
+                _fetching.Release();
             }
         }
+
+        private IList<SecurityKey>? Fresh() =>
+            _cached is { } c && clock.GetUtcNow() - c.At < lifetime ? c.Keys : null;
+
+        private sealed record Cached(IList<SecurityKey> Keys, DateTimeOffset At);
     }
 }
 
-public sealed record ConfiguredIssuer(OidcProvider Provider, string Issuer, Func<IList<SecurityKey>> Keys);
+public sealed record ConfiguredIssuer(OidcProvider Provider, string Issuer, Func<CancellationToken, ValueTask<IList<SecurityKey>>> Keys);

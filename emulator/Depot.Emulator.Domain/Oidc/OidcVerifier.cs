@@ -28,7 +28,20 @@ public sealed partial class OidcVerifier(OidcSigningKeys keys, OidcIssuers issue
     /// <summary>Whether a bearer is JWT-shaped, and so meant for this verifier rather than the token table.</summary>
     public static bool LooksLikeJwt(string bearer) => bearer.StartsWith("eyJ", StringComparison.Ordinal) && bearer.Count(c => c == '.') == 2;
 
-    public TrustIdentity Verify(string token)
+    /// <summary>The identity a JWT proves, or the check it failed, as a value.</summary>
+    public async ValueTask<(TrustIdentity? Identity, DepotException? Failure)> TryVerifyAsync(string token, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return (await VerifyAsync(token, cancellationToken), null);
+        }
+        catch (DepotException e)
+        {
+            return (null, e);
+        }
+    }
+
+    public async ValueTask<TrustIdentity> VerifyAsync(string token, CancellationToken cancellationToken = default)
     {
         JsonWebToken jwt;
         OidcClaims claims;
@@ -36,8 +49,11 @@ public sealed partial class OidcVerifier(OidcSigningKeys keys, OidcIssuers issue
         {
             jwt = new JsonWebToken(token);
             claims = OidcClaims.Parse(Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload)));
+            // The header is parsed lazily; a malformed one (a repeated key, say) fails here, not later.
+            _ = jwt.Alg;
+            _ = jwt.Kid;
         }
-        catch (Exception e) when (e is ArgumentException or SecurityTokenException or JsonException or FormatException)
+        catch (Exception e) when (e is ArgumentException or SecurityTokenException or JsonException or FormatException or InvalidOperationException)
         {
             throw Fail("is not a well-formed JWT (three base64url parts: a JSON header, a JSON payload, a signature)");
         }
@@ -54,7 +70,7 @@ public sealed partial class OidcVerifier(OidcSigningKeys keys, OidcIssuers issue
             throw Fail("has no iss claim");
         }
 
-        var (provider, signingKeys) = Resolve(issuer)
+        var (provider, signingKeys) = await ResolveAsync(issuer, cancellationToken)
             ?? throw Fail($"issuer \"{issuer}\" is unknown: trusted issuers are the emulator's own " +
                           "(<emulator>/_emulator/oidc/{github|circleci/org/<uuid>|buildkite|gitlab|rwx}) and those given with --oidc-issuers");
 
@@ -72,8 +88,7 @@ public sealed partial class OidcVerifier(OidcSigningKeys keys, OidcIssuers issue
             ValidateAudience = true,
             AudienceValidator = (audiences, _, _) => audiences.Any(a => provider.AcceptsAudience(a, claims)),
         };
-        // Keys are in hand (or fetched by the issuer's own cache), so validation completes synchronously.
-        var result = Handler.ValidateTokenAsync(jwt, parameters).GetAwaiter().GetResult();
+        var result = await Handler.ValidateTokenAsync(jwt, parameters);
         if (!result.IsValid)
         {
             throw Explain(result.Exception, jwt, claims, provider, issuer);
@@ -122,11 +137,11 @@ public sealed partial class OidcVerifier(OidcSigningKeys keys, OidcIssuers issue
         return true;
     }
 
-    private (OidcProvider, IList<SecurityKey>)? Resolve(string issuer)
+    private async ValueTask<(OidcProvider, IList<SecurityKey>)?> ResolveAsync(string issuer, CancellationToken cancellationToken)
     {
         if (issuers.Find(issuer) is { } configured)
         {
-            return (configured.Provider, configured.Keys());
+            return (configured.Provider, await configured.Keys(cancellationToken));
         }
 
         // The emulator's own issuers are recognised by path, whatever host the token was fetched through:

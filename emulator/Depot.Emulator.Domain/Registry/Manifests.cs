@@ -32,6 +32,19 @@ public static class ManifestParser
 {
     public static ParsedManifest Parse(ReadOnlySpan<byte> content, string? contentType)
     {
+        try
+        {
+            return ParseJson(content, contentType);
+        }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json checks a string's UTF-8 only when it is read.
+            throw Invalid("the body is not valid UTF-8 JSON: " + e.Message);
+        }
+    }
+
+    private static ParsedManifest ParseJson(ReadOnlySpan<byte> content, string? contentType)
+    {
         JsonDocument document;
         try
         {

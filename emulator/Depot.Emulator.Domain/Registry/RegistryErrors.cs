@@ -26,12 +26,15 @@ public static class RegistryErrors
     public static readonly RegistryErrorCode Denied = new("DENIED", 403, "requested access to the resource is denied");
     public static readonly RegistryErrorCode Unsupported = new("UNSUPPORTED", 405, "the operation is unsupported");
     public static readonly RegistryErrorCode TooManyRequests = new("TOOMANYREQUESTS", 429, "too many requests");
+    public static readonly RegistryErrorCode TooLarge = new("SIZE_INVALID", 413, "the request is larger than the registry accepts");
+    public static readonly RegistryErrorCode Unavailable = new("UNAVAILABLE", 503, "service unavailable");
+    public static readonly RegistryErrorCode Unknown = new("UNKNOWN", 500, "unknown error");
 
     public static readonly IReadOnlyList<RegistryErrorCode> All =
     [
         BlobUnknown, BlobUploadInvalid, BlobUploadOutOfOrder, BlobUploadUnknown, DigestInvalid, ManifestBlobUnknown,
         ManifestInvalid, ManifestTooLarge, ManifestUnknown, NameInvalid, NameUnknown, PaginationNumberInvalid, SizeInvalid, Unauthorized, Denied,
-        Unsupported, TooManyRequests,
+        Unsupported, TooManyRequests, TooLarge, Unavailable, Unknown,
     ];
 }
 

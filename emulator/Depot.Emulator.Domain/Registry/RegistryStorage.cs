@@ -90,6 +90,11 @@ public sealed class RegistryStorage : IDisposable
     /// <summary>Verifies the upload against <paramref name="expected"/> and stores it; a mismatch stores nothing.</summary>
     public async Task<BlobLink> CompleteUploadAsync(UploadSession session, Digest expected, CancellationToken cancellationToken)
     {
+        if (session.Closed)
+        {
+            throw session.DroppedError();
+        }
+
         session.Touch();
         var actual = await session.DigestAsync(expected.Algorithm, cancellationToken);
         if (actual != expected)
@@ -103,6 +108,11 @@ public sealed class RegistryStorage : IDisposable
         session.Closed = true;
         lock (_gc)
         {
+            if (!File.Exists(session.FilePath))
+            {
+                throw session.DroppedError();
+            }
+
             Blobs.Commit(session.FilePath, expected);
             var link = new BlobLink(expected, size, _clock.GetUtcNow());
             Index.LinkBlob(session.Repository, link);

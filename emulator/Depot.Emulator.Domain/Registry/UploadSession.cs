@@ -94,6 +94,10 @@ public sealed class UploadSession : IDisposable
 
             Offset = offset;
         }
+        catch (Exception e) when (Dropped(e))
+        {
+            throw DroppedError();
+        }
         finally
         {
             _gate.Release();
@@ -132,6 +136,10 @@ public sealed class UploadSession : IDisposable
 
             return new Digest(algorithm, Convert.ToHexStringLower(hash.GetCurrentHash()));
         }
+        catch (Exception e) when (Dropped(e))
+        {
+            throw DroppedError();
+        }
         finally
         {
             _gate.Release();
@@ -141,13 +149,29 @@ public sealed class UploadSession : IDisposable
     /// <summary>Makes sure the file exists, for a blob of zero bytes.</summary>
     internal void Touch()
     {
-        using var _ = File.Open(FilePath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        try
+        {
+            using var _ = File.Open(FilePath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        }
+        catch (Exception e) when (Dropped(e))
+        {
+            throw DroppedError();
+        }
     }
 
+    /// <summary>
+    /// A failure because the upload was dropped under it (a reset emptied the registry mid-chunk): the client's upload
+    /// is unknown now, which it is told, rather than an internal error.
+    /// </summary>
+    internal bool Dropped(Exception e) => Closed && e is not RegistryException and not OperationCanceledException;
+
+    internal RegistryException DroppedError() =>
+        new(RegistryErrors.BlobUploadUnknown, $"upload {Id} was dropped (the registry was reset or the upload timed out)");
+
+    /// <summary>Closes the upload and deletes its file; a chunk still arriving fails as <see cref="DroppedError"/>. The hash is left to the collector, as a chunk may still be feeding it.</summary>
     public void Dispose()
     {
         Closed = true;
-        _sha256?.Dispose();
         try
         {
             File.Delete(FilePath);

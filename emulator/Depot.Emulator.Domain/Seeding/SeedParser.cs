@@ -10,6 +10,7 @@ public static class SeedParser
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
         .WithCaseInsensitivePropertyMatching()
+        .WithDuplicateKeyChecking()
         .Build();
 
     /// <summary>Parses YAML or JSON (JSON is YAML); unknown keys are errors, so typos do not pass silently.</summary>

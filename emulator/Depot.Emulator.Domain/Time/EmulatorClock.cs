@@ -1,8 +1,16 @@
+using Depot.Emulator.Domain.Errors;
+
 namespace Depot.Emulator.Domain.Time;
 
 /// <summary>The system clock plus an offset the control plane can move forward (to expire pull tokens, say).</summary>
 public sealed class EmulatorClock(TimeProvider inner) : TimeProvider
 {
+    /// <summary>
+    /// The latest time the clock may show: well inside <see cref="DateTimeOffset.MaxValue"/>, so that adding any lifetime
+    /// the emulator uses (tokens, builds, retention) still gives a time.
+    /// </summary>
+    public static readonly DateTimeOffset Latest = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private long _offsetTicks;
 
     public EmulatorClock()
@@ -14,11 +22,28 @@ public sealed class EmulatorClock(TimeProvider inner) : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => inner.GetUtcNow() + Offset;
 
+    /// <summary>Moves the clock forward; a move that is not a finite, non-negative number of seconds or that passes <see cref="Latest"/> changes nothing.</summary>
+    public void Advance(double seconds)
+    {
+        if (!double.IsFinite(seconds) || seconds < 0)
+        {
+            throw DepotErrors.ClockOutOfRange.Raise(seconds, "the clock only moves forward, by a finite number of seconds");
+        }
+
+        var room = (Latest - GetUtcNow()).TotalSeconds;
+        if (seconds > room)
+        {
+            throw DepotErrors.ClockOutOfRange.Raise(seconds, $"it may move at most {Math.Floor(room)} more seconds (to {Latest:yyyy-MM-dd})");
+        }
+
+        Advance(TimeSpan.FromSeconds(seconds));
+    }
+
     public void Advance(TimeSpan by)
     {
-        if (by < TimeSpan.Zero)
+        if (by < TimeSpan.Zero || by > Latest - GetUtcNow())
         {
-            throw Errors.DepotErrors.Invalid("the clock only moves forward");
+            throw DepotErrors.ClockOutOfRange.Raise(by.TotalSeconds, $"the clock moves forward only, and not past {Latest:yyyy-MM-dd}");
         }
 
         Interlocked.Add(ref _offsetTicks, by.Ticks);

@@ -3,22 +3,13 @@ using Depot.Emulator.Domain.Errors;
 
 namespace Depot.Emulator.Auth;
 
-/// <summary>How each domain error kind travels as a Connect code.</summary>
+/// <summary>The Connect surface of the error catalogue: an entry's kind is named as its Connect code.</summary>
 internal static class DepotConnectErrors
 {
-    private static readonly Dictionary<DepotErrorKind, ConnectCode> Codes = new()
-    {
-        [DepotErrorKind.InvalidArgument] = ConnectCode.InvalidArgument,
-        [DepotErrorKind.NotFound] = ConnectCode.NotFound,
-        [DepotErrorKind.AlreadyExists] = ConnectCode.AlreadyExists,
-        [DepotErrorKind.Unauthenticated] = ConnectCode.Unauthenticated,
-        [DepotErrorKind.PermissionDenied] = ConnectCode.PermissionDenied,
-        [DepotErrorKind.FailedPrecondition] = ConnectCode.FailedPrecondition,
-        [DepotErrorKind.DeadlineExceeded] = ConnectCode.DeadlineExceeded,
-    };
-
-    public static ConnectCode CodeOf(DepotErrorKind kind) => Codes[kind];
+    public static ConnectCode CodeOf(DepotErrorKind kind) =>
+        ConnectCodes.TryParse(DepotErrorKinds.Name(kind), out var code) ? code
+        : throw new InvalidOperationException($"{kind} has no Connect code");
 
     public static ConnectException? Map(Exception e) =>
-        e is DepotException depot ? new ConnectException(Codes[depot.Kind], depot.Message, depot) : null;
+        e is DepotException depot ? new ConnectException(CodeOf(depot.Kind), depot.Message, depot) : null;
 }

@@ -11,11 +11,11 @@ internal sealed class MatrixAuthorizationInterceptor(
     DepotState state, Authenticator authenticator, PermissionMatrix matrix, EmulatorOptions options,
     ILogger<MatrixAuthorizationInterceptor> logger) : IConnectInterceptor
 {
-    public ValueTask OnCallAsync(ConnectCallContext context)
+    public async ValueTask OnCallAsync(ConnectCallContext context)
     {
         var operation = matrix.Operation(context.Procedure);
-        var access = RequestAccess.Begin(state, authenticator, matrix, operation, options.Enforcement,
-            Bearer.From(context.RequestHeader("Authorization")));
+        var access = await RequestAccess.BeginAsync(state, authenticator, matrix, operation, options.Enforcement,
+            Bearer.From(context.RequestHeader("Authorization")), context.CancellationToken);
         context.HttpContext.Features.Set(new DepotAccessFeature(access));
         foreach (var denial in access.WouldDeny)
         {
@@ -27,8 +27,6 @@ internal sealed class MatrixAuthorizationInterceptor(
             AuthLog.Denied(logger, operation.Name, refusal.Message);
             throw refusal;
         }
-
-        return ValueTask.CompletedTask;
     }
 }
 

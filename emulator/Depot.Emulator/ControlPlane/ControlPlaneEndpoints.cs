@@ -65,7 +65,7 @@ public static class ControlPlaneEndpoints
         group.MapPost("/clock/advance", async (HttpRequest request, EmulatorClock clock) =>
         {
             var body = await ReadJsonAsync<ClockAdvanceRequest>(request);
-            clock.Advance(TimeSpan.FromSeconds(body.Seconds));
+            clock.Advance(body.Seconds);
             return Results.Ok(new { now = clock.GetUtcNow(), offsetSeconds = clock.Offset.TotalSeconds });
         });
 
@@ -126,20 +126,9 @@ public static class ControlPlaneEndpoints
     public sealed record ClockAdvanceRequest(double Seconds);
 }
 
-/// <summary>Control-plane failures as <c>{"error": {"code", "message"}}</c> with a matching status.</summary>
+/// <summary>The control plane's one error writer: <c>{"error": {"code", "message"}}</c>, with the catalogue entry's kind and status.</summary>
 internal static class ControlPlaneErrors
 {
-    private static readonly Dictionary<DepotErrorKind, (int Status, string Code)> Table = new()
-    {
-        [DepotErrorKind.InvalidArgument] = (400, "invalid_argument"),
-        [DepotErrorKind.NotFound] = (404, "not_found"),
-        [DepotErrorKind.AlreadyExists] = (409, "already_exists"),
-        [DepotErrorKind.FailedPrecondition] = (409, "failed_precondition"),
-        [DepotErrorKind.Unauthenticated] = (401, "unauthenticated"),
-        [DepotErrorKind.PermissionDenied] = (403, "permission_denied"),
-        [DepotErrorKind.DeadlineExceeded] = (504, "deadline_exceeded"),
-    };
-
     public static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
@@ -148,15 +137,25 @@ internal static class ControlPlaneErrors
         }
         catch (DepotException e)
         {
-            var (status, code) = Table[e.Kind];
-            return Error(status, code, e.Message);
+            return Error(e);
         }
         catch (Exception e) when (e is BadHttpRequestException or JsonException)
         {
-            return Error(400, "invalid_argument", "request body is not valid: " + e.Message);
+            return Error(DepotErrors.Invalid("request body is not valid: " + e.Message));
         }
     }
 
+    public static IResult Error(DepotException e, int? status = null) =>
+        Results.Json(Body(e), statusCode: status ?? DepotErrorKinds.HttpStatus(e.Kind));
+
     public static IResult Error(int status, string code, string message) =>
-        Results.Json(new { error = new { code, message } }, statusCode: status);
+        Results.Json(new { error = new { code, message = Echo.Message(message) } }, statusCode: status);
+
+    public static Task WriteAsync(HttpContext http, DepotException e, int? status = null)
+    {
+        http.Response.StatusCode = status ?? DepotErrorKinds.HttpStatus(e.Kind);
+        return http.Response.WriteAsJsonAsync(Body(e));
+    }
+
+    private static object Body(DepotException e) => new { error = new { code = DepotErrorKinds.Name(e.Kind), message = e.Message } };
 }

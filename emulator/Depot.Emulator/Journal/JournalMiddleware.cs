@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Depot.Emulator.Auth;
 using Depot.Emulator.Connect;
 using Depot.Emulator.Domain.Authorization;
+using Depot.Emulator.Domain.Errors;
+using Depot.Emulator.Domain.Identity;
 using Depot.Emulator.Domain.Matrix;
 using Google.Protobuf;
 
@@ -10,10 +12,10 @@ namespace Depot.Emulator.Journal;
 /// <summary>Records every request but the journal's own reads and health probes.</summary>
 internal sealed class JournalMiddleware(RequestDelegate next, RequestJournal journal, TimeProvider clock)
 {
-    /// <summary>Fields whose values are secrets, in any message, as protobuf JSON names them.</summary>
-    private static readonly HashSet<string> SecretFields = ["token", "secret", "buildToken", "password", "value"];
-
+    /// <summary>How much of one message, and of all the messages of one call, an entry keeps.</summary>
     private const int MaxBodyChars = 16 * 1024;
+
+    private const int MaxCallBodyChars = 64 * 1024;
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -45,7 +47,7 @@ internal sealed class JournalMiddleware(RequestDelegate next, RequestJournal jou
             sequence,
             started,
             http.Request.Method,
-            (http.Request.PathBase + http.Request.Path).Value ?? "",
+            Echo.Cap((http.Request.PathBase + http.Request.Path).Value ?? "", 2048),
             http.Request.Protocol,
             call is null ? access?.Operation.Name : ConnectMethod.ProcedureName(call.Method),
             principal?.Type.Name(),
@@ -54,7 +56,7 @@ internal sealed class JournalMiddleware(RequestDelegate next, RequestJournal jou
             access?.WouldDeny ?? [],
             http.Response.StatusCode,
             call?.Error is { } error ? ConnectCodes.Name(error.Code) : null,
-            call?.Error?.Message,
+            call?.Error?.Message is { } message ? Echo.Message(message) : null,
             call is null ? null : Body(call.Requests),
             call is null ? null : Body(call.Responses));
     }
@@ -76,13 +78,21 @@ internal sealed class JournalMiddleware(RequestDelegate next, RequestJournal jou
             return null;
         }
 
-        var nodes = messages.Select(m =>
+        var kept = 0;
+        var nodes = new List<JsonNode?>();
+        foreach (var message in messages.ToList())
         {
-            var json = JsonFormatter.Default.Format(m);
-            return json.Length > MaxBodyChars
-                ? JsonValue.Create($"({json.Length} characters, not kept)")
-                : Redact(JsonNode.Parse(json));
-        }).ToList();
+            var json = JsonFormatter.Default.Format(message);
+            if (json.Length > MaxBodyChars || kept + json.Length > MaxCallBodyChars)
+            {
+                nodes.Add(JsonValue.Create($"({json.Length} characters, not kept)"));
+                continue;
+            }
+
+            kept += json.Length;
+            nodes.Add(Redact(JsonNode.Parse(json)));
+        }
+
         return nodes.Count == 1 ? nodes[0] : new JsonArray(nodes.ToArray());
     }
 
@@ -93,9 +103,9 @@ internal sealed class JournalMiddleware(RequestDelegate next, RequestJournal jou
             case JsonObject obj:
                 foreach (var key in obj.Select(p => p.Key).ToList())
                 {
-                    if (SecretFields.Contains(key) && obj[key] is JsonValue)
+                    if (Redaction.IsSecretField(key) && obj[key] is JsonValue)
                     {
-                        obj[key] = "[redacted]";
+                        obj[key] = Redaction.Mask;
                     }
                     else
                     {

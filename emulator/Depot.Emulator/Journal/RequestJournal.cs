@@ -20,13 +20,31 @@ public sealed record JournalEntry(
     JsonNode? Request,
     JsonNode? Response);
 
-/// <summary>The most recent requests, capped so that a long load test cannot grow it without bound.</summary>
+/// <summary>
+/// The most recent requests, capped in entries and in bytes so that neither a long load test nor a few huge requests
+/// can grow it without bound.
+/// </summary>
 public sealed class RequestJournal(EmulatorOptions options)
 {
-    private readonly LinkedList<JournalEntry> _entries = new();
+    private readonly LinkedList<(JournalEntry Entry, long Bytes)> _entries = new();
     private long _sequence;
+    private long _bytes;
 
     public int Capacity => options.JournalCapacity;
+
+    public long MaxBytes => options.JournalMaxBytes;
+
+    /// <summary>What the entries kept take, as estimated when each was added.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return _bytes;
+            }
+        }
+    }
 
     public long NextSequence() => Interlocked.Increment(ref _sequence);
 
@@ -37,11 +55,14 @@ public sealed class RequestJournal(EmulatorOptions options)
             return;
         }
 
+        var bytes = Size(entry);
         lock (_entries)
         {
-            _entries.AddLast(entry);
-            while (_entries.Count > Capacity)
+            _entries.AddLast((entry, bytes));
+            _bytes += bytes;
+            while (_entries.Count > Capacity || (_bytes > MaxBytes && _entries.Count > 1))
             {
+                _bytes -= _entries.First!.Value.Bytes;
                 _entries.RemoveFirst();
             }
         }
@@ -52,6 +73,7 @@ public sealed class RequestJournal(EmulatorOptions options)
         lock (_entries)
         {
             return _entries
+                .Select(e => e.Entry)
                 .Where(e => operation is null || e.Operation == operation)
                 .Where(e => since is null || e.Sequence > since)
                 .TakeLast(limit)
@@ -64,6 +86,12 @@ public sealed class RequestJournal(EmulatorOptions options)
         lock (_entries)
         {
             _entries.Clear();
+            _bytes = 0;
         }
     }
+
+    /// <summary>Two bytes a character for the text an entry holds, plus its fixed fields.</summary>
+    private static long Size(JournalEntry e) =>
+        256 + 2L * (e.Path.Length + (e.Error?.Length ?? 0) + (e.Operation?.Length ?? 0) + e.WouldDeny.Sum(w => w.Length) +
+                    (e.Request?.ToJsonString().Length ?? 0) + (e.Response?.ToJsonString().Length ?? 0));
 }

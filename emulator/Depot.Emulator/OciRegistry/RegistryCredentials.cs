@@ -13,7 +13,20 @@ internal sealed record RegistryCredentials(string? Secret, bool IsBearer)
 
     public static readonly RegistryCredentials None = new(null, false);
 
-    public static RegistryCredentials From(string? header)
+    /// <summary>The credentials of an Authorization header, or why they are malformed, as a value.</summary>
+    public static (RegistryCredentials Credentials, DepotException? Malformed) Parse(string? header)
+    {
+        try
+        {
+            return (From(header), null);
+        }
+        catch (DepotException e)
+        {
+            return (None, e);
+        }
+    }
+
+    private static RegistryCredentials From(string? header)
     {
         if (string.IsNullOrWhiteSpace(header))
         {
@@ -30,7 +43,8 @@ internal sealed record RegistryCredentials(string? Secret, bool IsBearer)
 
         if (!scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
         {
-            throw DepotErrors.Unauthenticated($"unsupported authorization scheme {scheme}: use Basic ({Username}:<Depot token>) or Bearer");
+            // Never echoed: a header without a scheme is often the secret itself.
+            throw DepotErrors.AuthorizationMalformed.Raise($"unsupported authorization scheme: use Basic ({Username}:<Depot token>) or Bearer");
         }
 
         string decoded;
@@ -40,7 +54,7 @@ internal sealed record RegistryCredentials(string? Secret, bool IsBearer)
         }
         catch (FormatException)
         {
-            throw DepotErrors.Unauthenticated("the Basic credentials are not base64");
+            throw DepotErrors.AuthorizationMalformed.Raise("the Basic credentials are not base64");
         }
 
         var colon = decoded.IndexOf(':');

@@ -48,6 +48,10 @@ public static class RegistryEndpoints
         endpoints.MapConnectService<RegistryServiceHandler>();
     }
 
+    /// <summary>
+    /// The registry's pipeline, in order: resolve the route and its operation → authenticate → authorize every access
+    /// record at once → only then the handler reads the body → and every failure through the one error writer.
+    /// </summary>
     private static async Task DispatchAsync(HttpContext http)
     {
         var services = http.RequestServices;
@@ -62,20 +66,38 @@ public static class RegistryEndpoints
         try
         {
             storage.SweepIfDue();
+
+            // 1. Resolve: the route, its verb, the repository and the access records the request needs.
             var found = RegistryRoutes.Find(path)
-                ?? throw new RegistryException(RegistryErrors.Unsupported, $"no registry endpoint at {path}");
+                ?? throw new RegistryException(RegistryErrors.Unsupported, $"no registry endpoint at {Echo.Cap(path)}");
             route = found.Route;
             if (!route.Methods.TryGetValue(http.Request.Method, out var verb))
             {
                 http.Response.Headers.Allow = string.Join(", ", route.Methods.Keys);
-                throw new RegistryException(RegistryErrors.Unsupported, $"{http.Request.Method} is not served at {path}");
+                throw new RegistryException(RegistryErrors.Unsupported, $"{Echo.Cap(http.Request.Method)} is not served at {Echo.Cap(path)}");
             }
 
             var name = route.HasRepository ? found.Match.Groups["name"].Value : null;
-            var repository = name is null ? null : RegistryRepository.FromName(name, HostOrganization(http, options));
-            record = RegistryAccess.For(route, http.Request.Method, name, http.Request.Query)[0];
-            var access = auth.Authorize(http, record, repository, await RegistryTokenEndpoint.FormCredentialsAsync(http, route));
-            await verb.Handler(new RegistryRequest(http, route, found.Match, name, repository, access, storage, auth, options));
+            var hostOrganization = HostOrganization(http, options);
+            var repository = name is null ? null : RegistryRepository.FromName(name, hostOrganization);
+            var records = RegistryAccess.For(route, http.Request.Method, name, http.Request.Query);
+            record = records[0];
+
+            // 2. Authenticate and authorize, every record at once.
+            var decision = await auth.AuthorizeAsync(http, records,
+                r => r == records[0] ? repository : r.Repository is { } other && RegistryNames.IsValidName(other) ? RegistryRepository.FromName(other, hostOrganization) : null,
+                await RegistryTokenEndpoint.FormCredentialsAsync(http, route));
+            if (!decision.Allowed)
+            {
+                var refusal = decision.InsufficientScope
+                    ? new RegistryException(RegistryErrors.Unauthorized, $"the registry token does not grant {record.Operation} on this repository")
+                    : RegistryErrorWriter.Map(decision.Refusal!);
+                await FailAsync(http, refusal, auth, route, record, decision.InsufficientScope, logger);
+                return;
+            }
+
+            // 3. The handler, which alone reads the body.
+            await verb.Handler(new RegistryRequest(http, route, found.Match, name, repository, decision.Access, decision.Granted, storage, auth, options));
         }
         catch (RegistryException e)
         {
@@ -84,10 +106,6 @@ public static class RegistryEndpoints
         catch (DepotException e)
         {
             await FailAsync(http, RegistryErrorWriter.Map(e), auth, route, record, false, logger);
-        }
-        catch (InsufficientScopeException e)
-        {
-            await FailAsync(http, new RegistryException(RegistryErrors.Unauthorized, e.Message), auth, route, record, true, logger);
         }
         catch (BadHttpRequestException e)
         {
@@ -100,8 +118,9 @@ public static class RegistryEndpoints
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Not the client's fault, but still an answer with a body: the catalogue's internal error.
             RegistryLog.Failed(logger, e, http.Request.Method, path);
-            throw;
+            await FailAsync(http, RegistryErrorWriter.Map(DepotErrors.InternalError.Raise("the registry")), auth, route, record, false, logger);
         }
     }
 

@@ -4,21 +4,11 @@ using Depot.Emulator.Domain.Registry;
 
 namespace Depot.Emulator.OciRegistry;
 
-/// <summary>The one writer of <c>{"errors":[{"code","message","detail"}]}</c>, and how domain errors become OCI codes.</summary>
+/// <summary>The one writer of <c>{"errors":[{"code","message","detail"}]}</c>, for registry errors and the catalogue's domain errors alike.</summary>
 internal static class RegistryErrorWriter
 {
-    private static readonly Dictionary<DepotErrorKind, RegistryErrorCode> FromDomain = new()
-    {
-        [DepotErrorKind.Unauthenticated] = RegistryErrors.Unauthorized,
-        [DepotErrorKind.PermissionDenied] = RegistryErrors.Denied,
-        [DepotErrorKind.NotFound] = RegistryErrors.NameUnknown,
-        [DepotErrorKind.InvalidArgument] = RegistryErrors.NameInvalid,
-        [DepotErrorKind.AlreadyExists] = RegistryErrors.Unsupported,
-        [DepotErrorKind.FailedPrecondition] = RegistryErrors.Unsupported,
-        [DepotErrorKind.DeadlineExceeded] = RegistryErrors.TooManyRequests,
-    };
-
-    public static RegistryException Map(DepotException e) => new(FromDomain[e.Kind], e.Message);
+    /// <summary>A domain error as the OCI code its catalogue entry declares.</summary>
+    public static RegistryException Map(DepotException e) => new(e.Code.Oci, e.Message);
 
     public static async Task WriteAsync(HttpContext http, RegistryException error)
     {

@@ -12,6 +12,7 @@ internal sealed record RegistryRequest(
     string? Name,
     RegistryRepository? Repository,
     RequestAccess Access,
+    IReadOnlySet<AccessRecord> Granted,
     RegistryStorage Storage,
     RegistryAuth Auth,
     EmulatorOptions Options)

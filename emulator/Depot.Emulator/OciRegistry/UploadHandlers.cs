@@ -14,7 +14,7 @@ internal static class UploadHandlers
             var mounted = Digest.Parse(mount.ToString());
             var source = RegistryRepository.FromName(from.ToString(), RegistryEndpoints.HostOrganization(request.Http, request.Options));
             // A source the caller may not pull from is treated as one without the blob: the client uploads it instead.
-            if (request.Auth.Permits(request.Access, request.Http, RegistryRoutes.Pull, source) &&
+            if (request.Granted.Contains(new AccessRecord(from.ToString(), RegistryRoutes.Pull)) &&
                 request.Storage.Mount(request.Repo.Name, source.Name, mounted) is not null)
             {
                 Created(request, mounted);

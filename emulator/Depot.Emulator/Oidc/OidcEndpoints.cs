@@ -104,7 +104,7 @@ public static class OidcEndpoints
 
             try
             {
-                return Results.Json(new { ok = true, token = exchange.Exchange(t.GetValue<string>(), OidcProvider.GitHub) });
+                return Results.Json(new { ok = true, token = await exchange.ExchangeAsync(t.GetValue<string>(), OidcProvider.GitHub, http.RequestAborted) });
             }
             catch (DepotException e)
             {

@@ -135,7 +135,11 @@ internal static class BuildMapping
         }
     }
 
-    /// <summary>BuildKit sends zero times (year 1) for unset fields; they mean nothing.</summary>
+    /// <summary>BuildKit sends zero times (year 1) for unset fields; they mean nothing. A time past the clock's range is refused.</summary>
     public static DateTimeOffset? Time(Timestamp? time) =>
-        time is null || time.Seconds <= 0 ? null : time.ToDateTimeOffset();
+        time is null || time.Seconds <= 0 ? null
+        : time.Seconds > LatestSeconds || time.Nanos is < 0 or > 999_999_999 ? throw DepotErrors.TimeOutOfRange.Raise($"timestamp {time.Seconds}s")
+        : time.ToDateTimeOffset();
+
+    private static readonly long LatestSeconds = Domain.Time.EmulatorClock.Latest.ToUnixTimeSeconds();
 }

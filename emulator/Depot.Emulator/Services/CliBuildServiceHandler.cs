@@ -125,14 +125,18 @@ internal sealed class CliBuildServiceHandler(DepotState state, PublicUrls urls, 
         return Task.FromResult(response);
     }
 
+    /// <summary>Longer steps are recorded as this long: a year, far past any build, and never past the clock's range.</summary>
+    private const double MaxStepMilliseconds = 365.0 * 24 * 3600 * 1000;
+
     private Task<ReportTimingsResponse> ReportTimings(ReportTimingsRequest request, ConnectCallContext context)
     {
         var progress = state.Progress(context.Access().RequireBuild(request.BuildId).Id);
         foreach (var step in request.BuildSteps)
         {
             var started = BuildMapping.Time(step.StartTime);
+            var duration = TimeSpan.FromMilliseconds(Math.Min(step.DurationMs, MaxStepMilliseconds));
             progress.RecordTiming(step.HasStableDigest ? step.StableDigest : step.Name, step.Name, step.Cached, started,
-                started + TimeSpan.FromMilliseconds(step.DurationMs), step.HasError ? step.Error : null);
+                started + duration, step.HasError ? step.Error : null);
         }
 
         return Task.FromResult(new ReportTimingsResponse());
@@ -195,8 +199,15 @@ internal sealed class CliBuildServiceHandler(DepotState state, PublicUrls urls, 
     private Task<GetPullTokenResponse> GetPullToken(GetPullTokenRequest request, ConnectCallContext context)
     {
         // The CLI always sends both fields, empty when not given.
-        var project = context.Access().RequireProject(request.HasProjectId ? request.ProjectId : null);
+        var access = context.Access();
+        var project = access.RequireProject(request.HasProjectId ? request.ProjectId : null);
         var buildId = request.HasBuildId && request.BuildId.Length > 0 ? request.BuildId : null;
+        // A build-scoped pull token is only for a build the caller reaches, of the project it names.
+        if (buildId is not null && access.RequireBuild(buildId).ProjectId != project.Id)
+        {
+            throw DepotErrors.NotFound("build", buildId);
+        }
+
         var issued = state.IssueToken(new TokenRequest(TokenType.Pull, ProjectId: project.Id, BuildId: buildId,
             Description: "pull token"));
         return Task.FromResult(new GetPullTokenResponse { Token = issued.Secret });

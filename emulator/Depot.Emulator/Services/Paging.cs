@@ -19,18 +19,12 @@ internal static class Paging
         var offset = 0;
         if (!string.IsNullOrEmpty(pageToken))
         {
-            try
+            var bytes = new byte[pageToken.Length];
+            if (!Convert.TryFromBase64String(pageToken, bytes, out var length) ||
+                !int.TryParse(System.Text.Encoding.UTF8.GetString(bytes, 0, length), NumberStyles.None, CultureInfo.InvariantCulture, out offset) ||
+                offset > all.Count)
             {
-                offset = int.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(pageToken)), CultureInfo.InvariantCulture);
-            }
-            catch (FormatException)
-            {
-                throw DepotErrors.Invalid("page_token is not one this server issued");
-            }
-
-            if (offset < 0 || offset > all.Count)
-            {
-                throw DepotErrors.Invalid("page_token is not one this server issued");
+                throw DepotErrors.PageTokenInvalid.Raise();
             }
         }
 

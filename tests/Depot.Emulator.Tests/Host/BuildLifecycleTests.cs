@@ -165,7 +165,8 @@ public class BuildLifecycleTests : IAsyncLifetime
 
         var otherOrg = await CreateBuild("test-user-ada", "proj-ops");
         var byAcme = await Call<GetBuildResponse>("depot.cli.v1.BuildService/GetBuild", new GetBuildRequest { BuildId = otherOrg.BuildId }, "test-org-acme");
-        Assert.Equal("permission_denied", byAcme.Code);
+        Assert.Equal("not_found", byAcme.Code); // another organization's build answers as one that does not exist
+        Assert.Equal($"build {otherOrg.BuildId} not found", byAcme.Message);
     }
 
     [Fact]

@@ -23,7 +23,6 @@ public class ScopeTests : IAsyncLifetime
     [InlineData(TokenType.Project, "proj-does-not-exist")]
     [InlineData(TokenType.TrustRelationship, "proj-api")]
     [InlineData(TokenType.Build, "proj-api")]
-    [InlineData(TokenType.Organization, "proj-ops")]
     public async Task A_token_outside_its_scope_is_permission_denied_without_learning_about_the_target(TokenType type, string project)
     {
         var result = await Connect.CallAsync<GetPullTokenResponse>("depot.cli.v1.BuildService/GetPullToken",
@@ -32,6 +31,21 @@ public class ScopeTests : IAsyncLifetime
         Assert.Equal("permission_denied", result.Code);
         Assert.Contains($"{type.Name()} token is scoped to", result.Message);
         Assert.DoesNotContain("Globex", result.Message);
+    }
+
+    [Theory]
+    [InlineData("test-org-acme", "proj-ops")]
+    [InlineData("test-user-bob", "proj-web")]
+    public async Task Another_organizations_project_answers_exactly_as_one_that_does_not_exist(string secret, string foreignProject)
+    {
+        var foreign = await Connect.CallAsync<GetPullTokenResponse>("depot.cli.v1.BuildService/GetPullToken",
+            new GetPullTokenRequest { ProjectId = foreignProject }, secret);
+        var missing = await Connect.CallAsync<GetPullTokenResponse>("depot.cli.v1.BuildService/GetPullToken",
+            new GetPullTokenRequest { ProjectId = "proj-nope" }, secret);
+
+        Assert.Equal("not_found", foreign.Code);
+        Assert.Equal((missing.Status, missing.Code), (foreign.Status, foreign.Code));
+        Assert.Equal(missing.Message!.Replace("proj-nope", "ID"), foreign.Message!.Replace(foreignProject, "ID"));
     }
 
     [Fact]
@@ -128,7 +142,7 @@ public class ScopeTests : IAsyncLifetime
         var bob = "test-user-bob";
         var result = await Connect.CallAsync<DeleteTokenResponse>("depot.core.v1.ProjectService/DeleteToken",
             new DeleteTokenRequest { TokenId = "tok-proj-web" }, bob);
-        Assert.Equal("permission_denied", result.Code);
+        Assert.Equal("not_found", result.Code);
         var unknown = await Connect.CallAsync<UpdateTokenResponse>("depot.core.v1.ProjectService/UpdateToken",
             new UpdateTokenRequest { TokenId = "tok-pull-web", Description = "x" }, TestSeeds.Secret(TokenType.Organization));
         Assert.Equal("not_found", unknown.Code);

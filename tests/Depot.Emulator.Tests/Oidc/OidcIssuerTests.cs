@@ -193,7 +193,7 @@ public class OidcIssuerTests
         using var odd = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(new { audience = 5, lifetime = "long" }) };
         odd.Headers.TryAddWithoutValidation("Authorization", "Token agent-access-token");
         Assert.Equal(HttpStatusCode.OK, (await emulator.Http.SendAsync(odd, TestContext.Current.CancellationToken)).StatusCode);
-        using var notJson = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("[") };
+        using var notJson = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("[", System.Text.Encoding.UTF8, "application/json") };
         notJson.Headers.TryAddWithoutValidation("Authorization", "Token agent-access-token");
         Assert.Equal(HttpStatusCode.BadRequest, (await emulator.Http.SendAsync(notJson, TestContext.Current.CancellationToken)).StatusCode);
         Snapshot.Match(Shape(claims));

@@ -35,29 +35,29 @@ public class OidcVerifierTests
 
     [Theory]
     [MemberData(nameof(OddTokens))]
-    public void Odd_tokens_are_authentication_errors(string token, string expected)
+    public async Task Odd_tokens_are_authentication_errors(string token, string expected)
     {
-        var e = Assert.Throws<DepotException>(() => Verifier.Verify(token));
+        var e = await Assert.ThrowsAsync<DepotException>(async () => await Verifier.VerifyAsync(token));
         Assert.Equal(DepotErrorKind.Unauthenticated, e.Kind);
         Assert.Contains(expected, e.Message);
     }
 
     [Fact]
-    public void Claims_of_odd_types_are_accepted_or_refused_cleanly()
+    public async Task Claims_of_odd_types_are_accepted_or_refused_cleanly()
     {
         var numericAudience = Mint(OidcProvider.GitHub, new JsonObject { ["aud"] = 12 });
-        var e = Assert.Throws<DepotException>(() => Verifier.Verify(numericAudience));
+        var e = await Assert.ThrowsAsync<DepotException>(async () => await Verifier.VerifyAsync(numericAudience));
         Assert.Equal(DepotErrorKind.Unauthenticated, e.Kind);
 
         var arrayAudience = Mint(OidcProvider.GitHub, new JsonObject { ["aud"] = new JsonArray("https://other", "https://depot.dev") });
-        Assert.Equal("acme/web", Verifier.Verify(arrayAudience).Claims.String("repository"));
+        Assert.Equal("acme/web", (await Verifier.VerifyAsync(arrayAudience)).Claims.String("repository"));
 
         var numericRepository = Mint(OidcProvider.GitHub, new JsonObject { ["repository"] = 5 });
-        Assert.Equal("5", Verifier.Verify(numericRepository).Claims.String("repository"));
+        Assert.Equal("5", (await Verifier.VerifyAsync(numericRepository)).Claims.String("repository"));
     }
 
     [Fact]
-    public void Each_provider_satisfies_only_its_own_kind_of_policy()
+    public async Task Each_provider_satisfies_only_its_own_kind_of_policy()
     {
         var rules = new Domain.State.TrustPolicyRule[]
         {
@@ -69,7 +69,7 @@ public class OidcVerifierTests
         };
         foreach (var provider in OidcProvider.All)
         {
-            var identity = Verifier.Verify(Mint(provider, audience: provider == OidcProvider.CircleCi ? null : OidcProvider.DepotAudience));
+            var identity = await Verifier.VerifyAsync(Mint(provider, audience: provider == OidcProvider.CircleCi ? null : OidcProvider.DepotAudience));
             var satisfied = rules.Where(identity.Satisfies).Select(r => r.Provider).ToList();
             Assert.Equal([provider.Id], satisfied);
         }
