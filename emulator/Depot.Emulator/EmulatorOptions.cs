@@ -45,6 +45,9 @@ public sealed class EmulatorOptions
     /// <summary>How long a pushed image is kept before the registry ages it out.</summary>
     public TimeSpan RegistryRetention { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>Simulated Depot CI jobs: <c>--ci-step-ms</c> is how long a step takes on the emulator's clock.</summary>
+    public Domain.Ci.CiOptions Ci { get; init; } = new();
+
     /// <summary>Command-line switches and the environment variables that stand for them.</summary>
     private static readonly (string Switch, string Env)[] Names =
     [
@@ -54,7 +57,7 @@ public sealed class EmulatorOptions
         ("oidc-key-file", "OIDC_KEY_FILE"), ("oidc-issuers", "OIDC_ISSUERS"),
         ("buildkit", "BUILDKIT"), ("buildkit-ca", "BUILDKIT_CA"), ("buildkit-cert", "BUILDKIT_CERT"),
         ("buildkit-key", "BUILDKIT_KEY"), ("buildkit-server-name", "BUILDKIT_SERVER_NAME"),
-        ("data-dir", "DATA_DIR"), ("registry-retention-days", "REGISTRY_RETENTION_DAYS"),
+        ("data-dir", "DATA_DIR"), ("registry-retention-days", "REGISTRY_RETENTION_DAYS"), ("ci-step-ms", "CI_STEP_MS"),
     ];
 
     public static EmulatorOptions Parse(string[] args, Func<string, string?> environment)
@@ -113,6 +116,7 @@ public sealed class EmulatorOptions
             BuildKit = BuildKitOptions.From(values),
             DataDirectory = values.GetValueOrDefault("data-dir"),
             RegistryRetention = TimeSpan.FromDays(Int(values, "registry-retention-days", 7, 1, 3650)),
+            Ci = new Domain.Ci.CiOptions { StepDuration = TimeSpan.FromMilliseconds(Int(values, "ci-step-ms", 1000, 0, 86_400_000)) },
         };
     }
 
