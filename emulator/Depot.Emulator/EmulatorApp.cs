@@ -15,6 +15,7 @@ using Depot.Emulator.Journal;
 using Depot.Emulator.Oidc;
 using Depot.Emulator.OciRegistry;
 using Depot.Emulator.Services;
+using Depot.Emulator.Services.Ci;
 
 namespace Depot.Emulator;
 
@@ -50,7 +51,8 @@ public static class EmulatorApp
         services.AddSingleton(clock);
         services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<EmulatorClock>());
         services.AddSingleton(new IdGenerator(options.RandomSeed));
-        services.AddSingleton(sp => new DepotState(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>(), InitialSeed(options)));
+        var seed = InitialSeed(options);
+        services.AddSingleton(sp => new DepotState(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>(), seed));
         services.AddSingleton(new OidcSigningKeys(options.OidcKeyFile));
         services.AddSingleton(options.OidcIssuersFile is { } issuers ? OidcIssuers.Load(issuers, clock) : OidcIssuers.None);
         services.AddSingleton<OidcVerifier>();
@@ -72,6 +74,7 @@ public static class EmulatorApp
             o.DetailedErrors = options.DetailedErrors;
         });
         services.AddRegistry(options);
+        services.AddCi(options.Ci);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         var app = builder.Build();
@@ -89,6 +92,7 @@ public static class EmulatorApp
         app.MapConnectService<CoreBuildServiceHandler>();
         app.MapConnectService<OrganizationServiceHandler>();
         app.MapConnectService<ProjectServiceHandler>();
+        app.MapCi();
         app.MapBuildKit();
         app.MapControlPlane();
         app.MapOidc();
@@ -96,6 +100,7 @@ public static class EmulatorApp
 
         MatrixCoverage.Verify(app.Services.GetRequiredService<PermissionMatrix>(), app.Services.GetRequiredService<ConnectRegistry>());
         _ = app.Services.GetRequiredService<DepotState>();
+        app.SeedCi(seed.Ci);
         app.Services.GetRequiredService<OidcSigningKeys>().Open();
         return app;
     }

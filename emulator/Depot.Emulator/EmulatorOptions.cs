@@ -54,6 +54,9 @@ public sealed class EmulatorOptions
     /// <summary>How long a pushed image is kept before the registry ages it out.</summary>
     public TimeSpan RegistryRetention { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>Simulated Depot CI jobs: <c>--ci-step-ms</c> is how long a step takes on the emulator's clock.</summary>
+    public Domain.Ci.CiOptions Ci { get; init; } = new();
+
     /// <summary>
     /// Every option: its switch, the environment variable that stands for it (after <c>DEPOT_EMULATOR_</c>), its default
     /// and what it does. Parsing and <c>--help</c> both read this one list.
@@ -82,6 +85,7 @@ public sealed class EmulatorOptions
         new("buildkit-server-name", "BUILDKIT_SERVER_NAME", "none", "The TLS server name handed out with --buildkit."),
         new("data-dir", "DATA_DIR", "none (ephemeral)", "Keeps the registry's blobs and index in this directory across restarts."),
         new("registry-retention-days", "REGISTRY_RETENTION_DAYS", "7", "Days a pushed image is kept before the registry ages it out."),
+        new("ci-step-ms", "CI_STEP_MS", "1000", "How long a simulated Depot CI step takes on the emulator's clock."),
     ];
 
     /// <summary>Every option, in the order <c>--help</c> lists them.</summary>
@@ -146,6 +150,7 @@ public sealed class EmulatorOptions
             BuildKit = BuildKitOptions.From(values),
             DataDirectory = values.GetValueOrDefault("data-dir"),
             RegistryRetention = TimeSpan.FromDays(Int(values, "registry-retention-days", 7, 1, 3650)),
+            Ci = new Domain.Ci.CiOptions { StepDuration = TimeSpan.FromMilliseconds(Int(values, "ci-step-ms", 1000, 0, 86_400_000)) },
         };
     }
 

@@ -214,6 +214,28 @@ public sealed class RequestAccess
         return visible.Where(o => o.Id == only).ToList();
     }
 
+    /// <summary>
+    /// The one organization an organization-scoped service (Depot CI) works in: the one the <c>x-depot-org</c> header
+    /// names, or the only one the token reaches.
+    /// </summary>
+    public Organization ScopedOrganization(string? header)
+    {
+        if (!string.IsNullOrEmpty(header))
+        {
+            return RequireOrganization(header);
+        }
+
+        var visible = VisibleOrganizations();
+        return visible.Count switch
+        {
+            1 => visible[0],
+            0 => throw DepotErrors.Denied($"{Principal?.Type.Name() ?? "anonymous"} token reaches no organization"),
+            _ => throw DepotErrors.Denied(
+                $"{Principal?.Type.Name() ?? "anonymous"} token reaches {visible.Count} organizations ({string.Join(", ", visible.Select(o => o.Id))}); " +
+                "name one with the x-depot-org header (--org)"),
+        };
+    }
+
     public IReadOnlyList<Project> VisibleProjects(string? organizationId = null)
     {
         var orgs = VisibleOrganizations(organizationId).Select(o => o.Id).ToHashSet();

@@ -14,6 +14,60 @@ public sealed class SeedDocument
     public List<SeedTrustPolicy> TrustPolicies { get; set; } = [];
 
     public List<SeedBuild> Builds { get; set; } = [];
+
+    public SeedCi Ci { get; set; } = new();
+}
+
+/// <summary>Depot CI: where repositories live on this machine, secrets, variables and runs to start with.</summary>
+public sealed class SeedCi
+{
+    public List<SeedCiRepository> Repositories { get; set; } = [];
+
+    public List<SeedCiSetting> Secrets { get; set; } = [];
+
+    public List<SeedCiSetting> Variables { get; set; } = [];
+
+    public List<SeedCiRun> Runs { get; set; } = [];
+}
+
+public sealed class SeedCiRepository
+{
+    /// <summary><c>owner/name</c>.</summary>
+    public string? Repo { get; set; }
+
+    /// <summary>A directory on the emulator's machine; dispatched workflows are read from its <c>.depot/workflows</c>.</summary>
+    public string? Path { get; set; }
+}
+
+public sealed class SeedCiSetting
+{
+    public string? Organization { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Value { get; set; }
+
+    /// <summary>Narrows the value to one repository.</summary>
+    public string? Repo { get; set; }
+
+    public string? Description { get; set; }
+}
+
+/// <summary>A run started when the seed loads; its steps' <c>env</c> scripts how it goes (<c>DEPOT_EMULATOR_FAIL</c>, <c>DEPOT_EMULATOR_DURATION</c>).</summary>
+public sealed class SeedCiRun
+{
+    public string? Organization { get; set; }
+
+    public string? Repo { get; set; }
+
+    public string? Sha { get; set; }
+
+    public string? Ref { get; set; }
+
+    public string? Workflow { get; set; }
+
+    /// <summary>The workflow YAML; when omitted it is read from the repository's path.</summary>
+    public string? Content { get; set; }
 }
 
 public sealed class SeedOrganization

@@ -80,6 +80,7 @@ public static class ControlPlaneEndpoints
 
         LoginPage.Map(group);
         BuildEndpoints.Map(group);
+        CiEndpoints.Map(group);
     }
 
     /// <summary>Reads a JSON body; a missing or malformed one is an invalid_argument, not a bare 400.</summary>

@@ -101,6 +101,11 @@ public static partial class ExchangeSnapshots
             return "<time>";
         }
 
+        if (EpochMilliseconds().IsMatch(text))
+        {
+            return "<time-ms>";
+        }
+
         if (GeneratedProjectId().IsMatch(text))
         {
             return Named("project-id", text, placeholders);
@@ -111,6 +116,7 @@ public static partial class ExchangeSnapshots
         text = EmulatorAuthority().Replace(text, "<emulator-host>");
         text = GeneratedTokenId().Replace(text, m => Named("token-id", m.Value, placeholders));
         text = GeneratedBuildId().Replace(text, m => Named(m.Groups[1].Value + "-id", m.Value, placeholders));
+        text = GeneratedCiId().Replace(text, m => Named(m.Groups[1].Value + "-id", m.Value, placeholders));
         return GeneratedLoginId().Replace(text, m => Named("login-id", m.Value, placeholders));
     }
 
@@ -139,6 +145,12 @@ public static partial class ExchangeSnapshots
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")]
     private static partial Regex Timestamp();
+
+    [GeneratedRegex("(run|wf|job|att|secv|varv)_[a-z0-9]{12}")]
+    private static partial Regex GeneratedCiId();
+
+    [GeneratedRegex(@"^1\d{12}$")]
+    private static partial Regex EpochMilliseconds();
 
     [GeneratedRegex("tok_[a-z0-9]{12}")]
     private static partial Regex GeneratedTokenId();

@@ -26,8 +26,8 @@ public sealed class RunningProcess : IDisposable
         _stderr = process.StandardError.ReadToEndAsync();
     }
 
-    public static RunningProcess Start(string file, IEnumerable<string> args, IDictionary<string, string?> env) =>
-        new(Process.Start(RealClients.StartInfo(file, args, env)) ?? throw new InvalidOperationException($"could not start {file}"),
+    public static RunningProcess Start(string file, IEnumerable<string> args, IDictionary<string, string?> env, string? workingDirectory = null) =>
+        new(Process.Start(RealClients.StartInfo(file, args, env, workingDirectory)) ?? throw new InvalidOperationException($"could not start {file}"),
             $"{Path.GetFileName(file)} {string.Join(' ', args)}");
 
     /// <summary>Ctrl-C, as a person at a terminal sends it.</summary>
@@ -107,16 +107,18 @@ public static class RealClients
         return JsonDocument.Parse(result.Stdout.Trim().Split('\n')[^1]).RootElement.Clone();
     }
 
-    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string?> env, TimeSpan timeout)
+    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string?> env, TimeSpan timeout,
+        string? workingDirectory = null)
     {
-        var running = RunningProcess.Start(file, args, env);
+        var running = RunningProcess.Start(file, args, env, workingDirectory);
         return await running.WaitAsync(timeout);
     }
 
-    internal static ProcessStartInfo StartInfo(string file, IEnumerable<string> args, IDictionary<string, string?> env)
+    internal static ProcessStartInfo StartInfo(string file, IEnumerable<string> args, IDictionary<string, string?> env, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(file)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
