@@ -1,6 +1,7 @@
 using Depot.Emulator.Auth;
 using Depot.Emulator.BuildKit;
 using Depot.Emulator.Builds;
+using Depot.Emulator.Cache;
 using Depot.Emulator.Connect;
 using Depot.Emulator.Connect.Hosting;
 using Depot.Emulator.ControlPlane;
@@ -75,6 +76,7 @@ public static class EmulatorApp
         });
         services.AddRegistry(options);
         services.AddCi(options.Ci);
+        services.AddCache();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         var app = builder.Build();
@@ -97,6 +99,8 @@ public static class EmulatorApp
         app.MapControlPlane();
         app.MapOidc();
         app.MapRegistry();
+        app.MapCache();
+        app.MapConnectService<UsageServiceHandler>();
 
         MatrixCoverage.Verify(app.Services.GetRequiredService<PermissionMatrix>(), app.Services.GetRequiredService<ConnectRegistry>());
         _ = app.Services.GetRequiredService<DepotState>();

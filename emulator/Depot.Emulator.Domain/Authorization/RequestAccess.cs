@@ -201,6 +201,27 @@ public sealed class RequestAccess
     public DepotException? CheckWholeOrganization(string organizationId) =>
         Scope.ReachesWholeOrganization(organizationId) ? null : OutOfScope($"the repositories of organization {organizationId}");
 
+    /// <summary>
+    /// The one organization an organization-wide service (Cache, Agents) acts for: the one the request names, else the
+    /// only one the token reaches. A token reaching several must name one; <paramref name="howToName"/> says how.
+    /// </summary>
+    public Organization RequireActingOrganization(string? named, string howToName)
+    {
+        if (!string.IsNullOrEmpty(named))
+        {
+            return RequireWholeOrganization(named);
+        }
+
+        var visible = VisibleOrganizations();
+        return visible.Count switch
+        {
+            1 => RequireWholeOrganization(visible[0].Id),
+            0 => throw DepotErrors.Denied($"{Principal?.Type.Name() ?? "anonymous"} token reaches no organization"),
+            _ => throw DepotErrors.Denied(
+                $"{Principal?.Type.Name() ?? "anonymous"} token reaches {visible.Count} organizations ({string.Join(", ", visible.Select(o => o.Id))}); name one with {howToName}"),
+        };
+    }
+
     /// <summary>Organizations the token reaches; <paramref name="only"/> narrows to one (the x-depot-org header).</summary>
     public IReadOnlyList<Organization> VisibleOrganizations(string? only = null)
     {

@@ -3,12 +3,13 @@ using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Depot.Cli.V1Beta1;
 using Depot.Emulator.Auth;
 using Depot.Emulator.Connect;
+using Depot.Emulator.Domain.Cache;
 using Depot.Emulator.Domain.State;
 
 namespace Depot.Emulator.Services;
 
 /// <summary><c>depot.cli.v1beta1.ProjectsService</c>: the CLI's project picker and <c>depot cache reset</c>.</summary>
-internal sealed class CliProjectsServiceHandler(DepotState state) : IConnectService
+internal sealed class CliProjectsServiceHandler(DepotState state, CacheStore cache) : IConnectService
 {
     private static readonly ServiceDescriptor Service = ProjectsReflection.Descriptor.FindTypeByName<ServiceDescriptor>("ProjectsService");
 
@@ -37,6 +38,8 @@ internal sealed class CliProjectsServiceHandler(DepotState state) : IConnectServ
     private Task<ResetProjectCacheResponse> ResetProjectCache(ResetProjectCacheRequest request, ConnectCallContext context)
     {
         var project = state.ResetProjectCache(context.Access().RequireProject(request.ProjectId).Id);
+        // Depot Cache is the organization's; a reset empties it with the project's layer cache.
+        cache.ClearOrganization(project.OrganizationId);
         return Task.FromResult(new ResetProjectCacheResponse
         {
             Name = project.Name,
