@@ -9,12 +9,14 @@ using Depot.Emulator.Domain.Login;
 using Depot.Emulator.Domain.Matrix;
 using Depot.Emulator.Domain.Seeding;
 using Depot.Emulator.Domain.State;
+using Depot.Emulator.Domain.Storage;
 using Depot.Emulator.Domain.Time;
 using Depot.Emulator.Domain.Oidc;
 using Depot.Emulator.Journal;
 using Depot.Emulator.Oidc;
 using Depot.Emulator.OciRegistry;
 using Depot.Emulator.Services;
+using Depot.Emulator.Storage;
 
 namespace Depot.Emulator;
 
@@ -25,6 +27,10 @@ public static class EmulatorApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureServer = null)
     {
         var options = EmulatorOptions.Parse(args, Environment.GetEnvironmentVariable);
+        if (options is { ResetData: true, DataDirectory: { } data })
+        {
+            StateServices.ResetDataDirectory(data);
+        }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -46,10 +52,7 @@ public static class EmulatorApp
 
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(new EmulatorClock(TimeProvider.System));
-        services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<EmulatorClock>());
-        services.AddSingleton(new IdGenerator(options.RandomSeed));
-        services.AddSingleton(sp => new DepotState(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>(), InitialSeed(options)));
+        services.AddState(options);
         services.AddSingleton(new OidcSigningKeys(options.OidcKeyFile));
         services.AddSingleton(options.OidcIssuersFile is { } issuers ? OidcIssuers.Load(issuers) : OidcIssuers.None);
         services.AddSingleton<OidcVerifier>();
@@ -58,6 +61,10 @@ public static class EmulatorApp
         services.AddSingleton<Authenticator>();
         services.AddSingleton(PermissionMatrix.Load());
         services.AddSingleton<LoginRequests>();
+        services.AddSingleton<IResettable>(sp => sp.GetRequiredService<LoginRequests>());
+        services.AddSingleton<IResettable>(sp => sp.GetRequiredService<OidcExchange>());
+        services.AddSingleton<IResettable>(sp => new ResetAction(sp.ClearBuildKitCache));
+        services.AddSingleton<EmulatorReset>();
         services.AddSingleton<RequestJournal>();
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<BuilderEndpoints>();
@@ -96,18 +103,6 @@ public static class EmulatorApp
         _ = app.Services.GetRequiredService<DepotState>();
         app.Services.GetRequiredService<OidcSigningKeys>().Open();
         return app;
-    }
-
-    private static SeedDocument InitialSeed(EmulatorOptions options)
-    {
-        if (options.SeedFile is { } path)
-        {
-            return SeedParser.Parse(File.ReadAllText(path));
-        }
-
-        using var stream = typeof(EmulatorApp).Assembly.GetManifestResourceStream("defaults/seed.yaml")!;
-        using var reader = new StreamReader(stream);
-        return SeedParser.Parse(reader.ReadToEnd());
     }
 }
 

@@ -39,8 +39,11 @@ public sealed class EmulatorOptions
     /// <summary>A real BuildKit to hand builds to instead of the built-in one.</summary>
     public BuildKitOptions? BuildKit { get; init; }
 
-    /// <summary>Where the registry keeps blobs and its index across restarts; without it they live in a temporary directory.</summary>
+    /// <summary>Where every record (<c>state.db</c>) and the registry's blobs are kept across restarts; without it, nothing is.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>Empty the data dir before starting, so it is seeded anew.</summary>
+    public bool ResetData { get; init; }
 
     /// <summary>How long a pushed image is kept before the registry ages it out.</summary>
     public TimeSpan RegistryRetention { get; init; } = TimeSpan.FromDays(7);
@@ -54,7 +57,7 @@ public sealed class EmulatorOptions
         ("oidc-key-file", "OIDC_KEY_FILE"), ("oidc-issuers", "OIDC_ISSUERS"),
         ("buildkit", "BUILDKIT"), ("buildkit-ca", "BUILDKIT_CA"), ("buildkit-cert", "BUILDKIT_CERT"),
         ("buildkit-key", "BUILDKIT_KEY"), ("buildkit-server-name", "BUILDKIT_SERVER_NAME"),
-        ("data-dir", "DATA_DIR"), ("registry-retention-days", "REGISTRY_RETENTION_DAYS"),
+        ("data-dir", "DATA_DIR"), ("reset-data", "RESET_DATA"), ("registry-retention-days", "REGISTRY_RETENTION_DAYS"),
     ];
 
     public static EmulatorOptions Parse(string[] args, Func<string, string?> environment)
@@ -111,7 +114,10 @@ public sealed class EmulatorOptions
             OidcKeyFile = values.GetValueOrDefault("oidc-key-file"),
             OidcIssuersFile = values.GetValueOrDefault("oidc-issuers"),
             BuildKit = BuildKitOptions.From(values),
-            DataDirectory = values.GetValueOrDefault("data-dir"),
+            DataDirectory = values.GetValueOrDefault("data-dir") is { } dir ? Path.GetFullPath(dir) : null,
+            ResetData = values.GetValueOrDefault("reset-data") is "true" or "1"
+                ? values.ContainsKey("data-dir") ? true : throw Usage("--reset-data needs --data-dir")
+                : false,
             RegistryRetention = TimeSpan.FromDays(Int(values, "registry-retention-days", 7, 1, 3650)),
         };
     }

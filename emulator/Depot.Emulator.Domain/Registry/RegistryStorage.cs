@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using Depot.Emulator.Domain.Identity;
+using Depot.Emulator.Domain.Storage;
 
 namespace Depot.Emulator.Domain.Registry;
 
@@ -11,7 +12,7 @@ public sealed record RegistryImage(string Tag, Digest Digest, DateTimeOffset Pus
 /// The registry's content: blobs on disk, the index, upload sessions, and retention. Durable with a data directory;
 /// otherwise the bytes go to a private temporary directory that is removed when the emulator stops.
 /// </summary>
-public sealed class RegistryStorage : IDisposable
+public sealed class RegistryStorage : IResettable, IDisposable
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
@@ -326,7 +327,7 @@ public sealed class RegistryStorage : IDisposable
     }
 
     /// <summary>Empties the registry (the control plane's reset).</summary>
-    public void Clear()
+    public void Reset()
     {
         foreach (var upload in _uploads.Values.ToList())
         {

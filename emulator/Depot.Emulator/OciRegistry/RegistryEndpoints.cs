@@ -4,6 +4,7 @@ using Depot.Emulator.Domain.Identity;
 using Depot.Emulator.Domain.Matrix;
 using Depot.Emulator.Domain.Registry;
 using Depot.Emulator.Domain.State;
+using Depot.Emulator.Domain.Storage;
 
 namespace Depot.Emulator.OciRegistry;
 
@@ -21,20 +22,12 @@ public static class RegistryEndpoints
             DataDirectory = options.DataDirectory,
             Retention = options.RegistryRetention,
         });
-        services.AddSingleton(sp =>
-        {
-            var storage = new RegistryStorage(sp.GetRequiredService<RegistryStorageOptions>(),
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>());
-            var bearers = sp.GetRequiredService<RegistryBearerTokens>();
-            // A reset or a new seed empties the registry too.
-            sp.GetRequiredService<DepotState>().Reloaded += () =>
-            {
-                storage.Clear();
-                bearers.Clear();
-            };
-            return storage;
-        });
+        services.AddSingleton(sp => new RegistryStorage(sp.GetRequiredService<RegistryStorageOptions>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>()));
         services.AddSingleton<RegistryBearerTokens>();
+        // A reset or a new seed empties the registry too.
+        services.AddSingleton<IResettable>(sp => sp.GetRequiredService<RegistryStorage>());
+        services.AddSingleton<IResettable>(sp => sp.GetRequiredService<RegistryBearerTokens>());
         services.AddSingleton<RegistryAuth>();
         return services;
     }

@@ -8,9 +8,18 @@ namespace Depot.Emulator.Tests.Support;
 /// <summary>The whole emulator on ASP.NET Core's in-memory test server: raw HTTP, no sockets.</summary>
 public sealed class InMemoryEmulator : IAsyncDisposable
 {
-    private InMemoryEmulator(WebApplication app)
+    /// <summary>
+    /// <c>sqlite</c> runs every in-process test on a durable emulator, each with a data dir of its own; unset, on
+    /// the in-memory stores. The test command runs the host suite both ways.
+    /// </summary>
+    public const string StoreVariable = "DEPOT_EMULATOR_TEST_STORE";
+
+    private readonly string? _dataDir;
+
+    private InMemoryEmulator(WebApplication app, string? dataDir)
     {
         App = app;
+        _dataDir = dataDir;
         Http = app.GetTestClient();
         Connect = new ConnectTestClient(Http);
     }
@@ -26,16 +35,32 @@ public sealed class InMemoryEmulator : IAsyncDisposable
 
     public static async Task<InMemoryEmulator> StartAsync(params string[] args)
     {
-        var app = EmulatorApp.Build(["--log-level", "warning", .. (args.Length == 0 ? ["--seed", TestSeeds.AcmePath] : args)],
-            b => b.WebHost.UseTestServer());
-        await app.StartAsync();
-        return new InMemoryEmulator(app);
+        string[] given = args.Length == 0 ? ["--seed", TestSeeds.AcmePath] : args;
+        var dataDir = Environment.GetEnvironmentVariable(StoreVariable) == "sqlite" && !given.Contains("--data-dir")
+            ? Directory.CreateTempSubdirectory("depot-emulator-test-").FullName
+            : null;
+        try
+        {
+            var app = EmulatorApp.Build(["--log-level", "warning", .. given, .. dataDir is null ? [] : new[] { "--data-dir", dataDir }],
+                b => b.WebHost.UseTestServer());
+            await app.StartAsync();
+            return new InMemoryEmulator(app, dataDir);
+        }
+        catch when (dataDir is not null)
+        {
+            Directory.Delete(dataDir, recursive: true);
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
         await App.DisposeAsync();
+        if (_dataDir is not null)
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
     }
 }
 
