@@ -23,7 +23,8 @@ public sealed class RegistryStorage : IResettable, IDisposable
     private readonly object _gc = new();
     private DateTimeOffset _nextSweep;
 
-    public RegistryStorage(RegistryStorageOptions options, TimeProvider clock, IdGenerator ids)
+    /// <param name="durableIndex">Where a durable registry keeps its index; without it, in <c>index.log</c> beside the blobs.</param>
+    public RegistryStorage(RegistryStorageOptions options, TimeProvider clock, IdGenerator ids, IRegistryIndex? durableIndex = null)
     {
         Options = options;
         _clock = clock;
@@ -31,7 +32,7 @@ public sealed class RegistryStorage : IResettable, IDisposable
         if (options.DataDirectory is { } dir)
         {
             Blobs = new BlobStore(Path.GetFullPath(dir), durable: true, ephemeral: false);
-            Index = new DurableRegistryIndex(Path.Combine(Blobs.Root, "index.log"));
+            Index = durableIndex ?? new DurableRegistryIndex(Path.Combine(Blobs.Root, "index.log"));
         }
         else
         {

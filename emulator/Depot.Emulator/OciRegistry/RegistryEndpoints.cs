@@ -5,6 +5,8 @@ using Depot.Emulator.Domain.Matrix;
 using Depot.Emulator.Domain.Registry;
 using Depot.Emulator.Domain.State;
 using Depot.Emulator.Domain.Storage;
+using Depot.Emulator.Sqlite;
+using Depot.Emulator.Storage;
 
 namespace Depot.Emulator.OciRegistry;
 
@@ -22,8 +24,19 @@ public static class RegistryEndpoints
             DataDirectory = options.DataDirectory,
             Retention = options.RegistryRetention,
         });
+        if (options.DataDirectory is { } dir)
+        {
+            services.AddSqliteArea(SqliteRegistryIndex.Area);
+            services.AddSingleton<IRegistryIndex>(sp =>
+            {
+                var index = new SqliteRegistryIndex(sp.GetRequiredService<SqliteDatabase>());
+                index.ImportLog(Path.Combine(dir, "index.log"));
+                return index;
+            });
+        }
+
         services.AddSingleton(sp => new RegistryStorage(sp.GetRequiredService<RegistryStorageOptions>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>(), sp.GetService<IRegistryIndex>()));
         services.AddSingleton<RegistryBearerTokens>();
         // A reset or a new seed empties the registry too.
         services.AddSingleton<IResettable>(sp => sp.GetRequiredService<RegistryStorage>());
