@@ -1,7 +1,10 @@
-// Drives writes at a --data-dir emulator until it dies, or checks that every acknowledged write survived.
-//   node crash-writes.mjs write  <ack-file> <work-dir>   (DEPOT_API_URL set; the demo seed's tokens)
+// Drives writes at a --data-dir emulator that is killed and restarted under it, or checks that every acknowledged write
+// survived.
+//   node crash-writes.mjs write  <ack-file> <work-dir> <checks-file>   (DEPOT_API_URL set; the demo seed's tokens)
 //   node crash-writes.mjs verify <ack-file>
-// A write is appended to the ack file only after its response arrived, so each line is one acknowledged write.
+// A write is appended to the ack file only after its response arrived, so each line is one acknowledged write. Each time
+// the emulator comes back, the writer first checks every write acknowledged so far (one line in the checks file),
+// then writes again until the emulator dies under it.
 import {depot} from '@depot/sdk-node'
 import {spawn} from 'node:child_process'
 import {createHash, randomBytes} from 'node:crypto'
@@ -36,6 +39,8 @@ async function projectsAndTokens(n) {
       {projectId: project.projectId, provider: {case: 'github', value: {repositoryOwner: 'crash', repository: `r${i}`}}}, org)
     ack({kind: 'policy', project: project.projectId, id: trustPolicy.trustPolicyId})
     if (i % 2 === 1) {
+      // Announced first: a removal the emulator made but was killed before answering is no loss either way.
+      ack({kind: 'policy-removing', project: project.projectId, id: trustPolicy.trustPolicyId})
       await projects.removeTrustPolicy({projectId: project.projectId, trustPolicyId: trustPolicy.trustPolicyId}, org)
       ack({kind: 'policy-removed', project: project.projectId, id: trustPolicy.trustPolicyId})
     }
@@ -43,9 +48,9 @@ async function projectsAndTokens(n) {
 }
 
 /** An OCI layout holding one image with a fresh layer, pushed with skopeo. */
-async function pushes() {
+async function pushes(round) {
   for (let i = 0; ; i++) {
-    const dir = join(workDir, `layout-${process.pid}-${i}`)
+    const dir = join(workDir, `layout-${round}-${i}`)
     mkdirSync(join(dir, 'blobs', 'sha256'), {recursive: true})
     const put = (bytes) => (writeFileSync(join(dir, 'blobs', 'sha256', sha256(bytes).slice(7)), bytes), sha256(bytes))
     const layer = randomBytes(64 * 1024 + i)
@@ -60,20 +65,20 @@ async function pushes() {
     writeFileSync(join(dir, 'index.json'), JSON.stringify({schemaVersion: 2, manifests: [{
       mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size: manifest.length,
       annotations: {'org.opencontainers.image.ref.name': 'v'}}]}))
-    const tag = `push-${process.pid}-${i}`
-    const pushed = await run('skopeo', ['--insecure-policy', 'copy', '--dest-tls-verify=false', '--dest-creds', 'x-token:depot_project_demo',
+    const tag = `push-${round}-${i}`
+    const pushed = await run('skopeo', ['--insecure-policy', 'copy', '--preserve-digests', '--dest-tls-verify=false', '--dest-creds', 'x-token:depot_project_demo',
       `oci:${dir}:v`, `docker://${registry}/proj-demo:${tag}`], {REGISTRY_AUTH_FILE: join(workDir, 'no-auth.json')})
     if (pushed.code !== 0) throw new Error(pushed.output)
     ack({kind: 'image', repository: 'proj-demo', tag, digest})
   }
 }
 
-async function builds() {
+async function builds(round) {
   const context = join(workDir, 'context')
   mkdirSync(context, {recursive: true})
   for (let i = 0; ; i++) {
-    writeFileSync(join(context, 'Dockerfile'), `FROM alpine:3.19\nRUN echo ${process.pid}-${i}\n`)
-    const home = join(workDir, `home-${process.pid}-${i}`)
+    writeFileSync(join(context, 'Dockerfile'), `FROM alpine:3.19\nRUN echo ${round}-${i}\n`)
+    const home = join(workDir, `home-${round}-${i}`)
     mkdirSync(home, {recursive: true})
     const built = await run(process.env.DEPOT_CLI, ['build', '--progress', 'plain', '--project', 'proj-demo', '--save', context],
       {HOME: home, DEPOT_TOKEN: 'depot_project_demo', DEPOT_NO_UPDATE_NOTIFIER: '1', DEPOT_ERROR_TELEMETRY: '0', DEPOT_DISABLE_OTEL: '1'})
@@ -103,12 +108,14 @@ async function imageIntact(repository, reference, digest) {
   return null
 }
 
-async function verify() {
-  const acks = existsSync(ackFile) ? readFileSync(ackFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []
-  const removed = new Set(acks.filter((a) => a.kind === 'policy-removed').map((a) => a.id))
+async function check() {
+  const acks = existsSync(ackFile)
+    ? readFileSync(ackFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((a) => a.kind !== 'policy-removing')
+    : []
   const lost = []
+  const missingPolicies = []
   const policiesOf = new Map()
-  for (const a of acks) {
+  const checkOne = async (a) => {
     try {
       if (a.kind === 'project') {
         const {project} = await projects.getProject({projectId: a.id}, org)
@@ -117,9 +124,9 @@ async function verify() {
         const got = await fetch(`${url}/v2/${a.project}/tags/list`, {headers: {Authorization: 'Basic ' + Buffer.from('x-token:' + a.secret).toString('base64')}})
         if (got.status === 401) lost.push(`token ${a.id} of ${a.project} is unknown`)
       } else if (a.kind === 'policy' || a.kind === 'policy-removed') {
-        if (!policiesOf.has(a.project)) policiesOf.set(a.project, (await projects.listTrustPolicies({projectId: a.project}, org)).trustPolicies.map((p) => p.trustPolicyId))
-        const present = policiesOf.get(a.project).includes(a.id)
-        if (a.kind === 'policy' && !removed.has(a.id) && !present) lost.push(`trust policy ${a.id} of ${a.project} is gone`)
+        if (!policiesOf.has(a.project)) policiesOf.set(a.project, projects.listTrustPolicies({projectId: a.project}, org))
+        const present = (await policiesOf.get(a.project)).trustPolicies.some((p) => p.trustPolicyId === a.id)
+        if (a.kind === 'policy' && !present) missingPolicies.push(a)
         if (a.kind === 'policy-removed' && present) lost.push(`removed trust policy ${a.id} of ${a.project} is back`)
       } else if (a.kind === 'image' || a.kind === 'build') {
         const problem = await imageIntact(a.repository, a.tag, a.digest)
@@ -133,6 +140,12 @@ async function verify() {
       lost.push(`${a.kind} ${a.id ?? a.tag}: ${error.rawMessage ?? error}`)
     }
   }
+  for (let i = 0; i < acks.length; i += 16) await Promise.all(acks.slice(i, i + 16).map(checkOne))
+
+  // A policy may have been removed (and its removal acknowledged) while this ran.
+  const removed = new Set((existsSync(ackFile) ? readFileSync(ackFile, 'utf8') : '').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    .filter((a) => a.kind === 'policy-removing').map((a) => a.id))
+  for (const a of missingPolicies.filter((p) => !removed.has(p.id))) lost.push(`trust policy ${a.id} of ${a.project} is gone`)
 
   // Nothing half-written is visible: every tag's image is whole, every listed project readable.
   const tags = JSON.parse((await registryGet('proj-demo/tags/list')).body.toString() || '{}').tags ?? []
@@ -144,15 +157,39 @@ async function verify() {
     if (!project.name) lost.push(`project ${project.projectId} has no name`)
   }
 
-  console.log(JSON.stringify({acknowledged: acks.length, lost: lost.length, tagsChecked: tags.length, problems: lost.slice(0, 10)}))
-  process.exit(lost.length === 0 ? 0 : 1)
+  return {acknowledged: acks.length, lost: lost.length, tagsChecked: tags.length, problems: lost.slice(0, 10)}
 }
 
+const up = async () => (await fetch(`${url}/_emulator/health`).catch(() => null))?.ok === true
+
 if (mode === 'verify') {
-  await verify()
+  const result = await check()
+  console.log(JSON.stringify(result))
+  process.exit(result.lost === 0 ? 0 : 1)
 } else {
+  const checksFile = process.argv[5]
   mkdirSync(workDir, {recursive: true})
   writeFileSync(join(workDir, 'no-auth.json'), '{}')
-  // Each writer stops at its first failure: the emulator was killed under it, and nothing after that was acknowledged.
-  await Promise.allSettled([projectsAndTokens(process.pid), pushes(), builds()])
+  const waitUntilUp = async () => { while (!(await up())) await new Promise((r) => setTimeout(r, 50)) }
+  // Each writer starts over after a failure (the emulator was killed under it: nothing unanswered was acknowledged).
+  const forever = async (write) => {
+    for (let attempt = 0; ; attempt++) {
+      await write(attempt).catch(() => {})
+      await waitUntilUp()
+    }
+  }
+  // Each time the emulator is back, everything acknowledged so far is checked.
+  const checks = async () => {
+    for (let round = 1, wasUp = true; ; ) {
+      const isUp = await up()
+      if (isUp && !wasUp) {
+        round++
+        const result = await check().catch((error) => ({interrupted: String(error)}))
+        appendFileSync(checksFile, JSON.stringify({round, ...result}) + '\n')
+      }
+      wasUp = isUp
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+  await Promise.all([forever((a) => projectsAndTokens(`${process.pid}-${a}`)), forever((a) => pushes(a)), forever((a) => builds(a)), checks()])
 }

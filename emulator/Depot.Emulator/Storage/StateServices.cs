@@ -25,7 +25,8 @@ public static class StateServices
                 services.AddSqliteArea(area);
             }
 
-            services.AddSingleton(sp => SqliteDatabase.Open(Path.Combine(dir, DatabaseFile), sp.GetServices<SqliteArea>()));
+            services.AddSingleton(sp => SqliteDatabase.Open(Path.Combine(Directory.CreateDirectory(dir).FullName, DatabaseFile),
+                sp.GetServices<SqliteArea>()));
             services.AddSingleton(sp => SqliteStateStores.On(sp.GetRequiredService<SqliteDatabase>()));
         }
         else

@@ -52,6 +52,15 @@ public sealed class DataDirTests : IDisposable
     }
 
     [Fact]
+    public async Task A_data_dir_that_does_not_exist_yet_is_made()
+    {
+        var fresh = Path.Combine(_dir, "new", "data");
+        await using var emulator = await InMemoryEmulator.StartAsync("--data-dir", fresh);
+        Assert.True(File.Exists(Path.Combine(fresh, "state.db")));
+        Assert.NotNull(emulator.Service<Domain.State.DepotState>().FindProject("proj-demo"));
+    }
+
+    [Fact]
     public async Task A_pull_token_keeps_its_expiry_across_a_restart()
     {
         string secret;
