@@ -11,6 +11,20 @@ log=$(mktemp)
 dotnet test --solution Depot.Emulator.sln --no-restore "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
+# The in-process host suite once more, every emulator on a data dir of its own (SQLite stores, blobs on disk).
+DEPOT_EMULATOR_TEST_STORE=sqlite dotnet test --project tests/Depot.Emulator.Tests --no-restore --no-build \
+  --filter-class 'Depot.Emulator.Tests.Host.*' 2>&1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+# Crash consistency under SIGKILL; counted as one test.
+bash scripts/crash-test.sh 2>&1 | tee -a "$log"
+if [ "${PIPESTATUS[0]}" -eq 0 ]; then
+  printf '  succeeded: 1\n' >>"$log"
+else
+  printf '  failed: 1\n' >>"$log"
+  status=1
+fi
+
 # Microsoft.Testing.Platform prints one summary per test assembly; add them up.
 read -r passed failed skipped < <(awk '
   /^[[:space:]]*succeeded:/ {p += $2}

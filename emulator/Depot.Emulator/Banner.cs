@@ -48,6 +48,9 @@ public static class Banner
             output.WriteLine($"  {r.Type.Name(),-18} {r.Id,-18} {scope,-14} {secret}");
         }
 
+        output.WriteLine(options.DataDirectory is { } dir
+            ? $"State: {Path.Combine(dir, "state.db")} and {Path.Combine(dir, "blobs")}, kept across restarts"
+            : "State: in memory, gone when the emulator stops (--data-dir keeps it)");
         output.WriteLine();
         output.WriteLine($"Control plane: {url}/_emulator/health · /_emulator/journal · /_emulator/matrix");
         output.WriteLine(options.BuildKit is { } buildkit

@@ -10,6 +10,7 @@ using Depot.Emulator.Domain.Login;
 using Depot.Emulator.Domain.Matrix;
 using Depot.Emulator.Domain.Seeding;
 using Depot.Emulator.Domain.State;
+using Depot.Emulator.Domain.Storage;
 using Depot.Emulator.Domain.Time;
 using Depot.Emulator.Domain.Oidc;
 using Depot.Emulator.Journal;
@@ -17,6 +18,7 @@ using Depot.Emulator.Oidc;
 using Depot.Emulator.OciRegistry;
 using Depot.Emulator.Services;
 using Depot.Emulator.Services.Ci;
+using Depot.Emulator.Storage;
 
 namespace Depot.Emulator;
 
@@ -27,6 +29,10 @@ public static class EmulatorApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureServer = null)
     {
         var options = EmulatorOptions.Parse(args, Environment.GetEnvironmentVariable);
+        if (options is { ResetData: true, DataDirectory: { } data })
+        {
+            StateServices.ResetDataDirectory(data);
+        }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -48,20 +54,19 @@ public static class EmulatorApp
 
         var services = builder.Services;
         services.AddSingleton(options);
-        var clock = new EmulatorClock(TimeProvider.System);
-        services.AddSingleton(clock);
-        services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<EmulatorClock>());
-        services.AddSingleton(new IdGenerator(options.RandomSeed));
-        var seed = InitialSeed(options);
-        services.AddSingleton(sp => new DepotState(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>(), seed));
+        services.AddState(options);
         services.AddSingleton(new OidcSigningKeys(options.OidcKeyFile));
-        services.AddSingleton(options.OidcIssuersFile is { } issuers ? OidcIssuers.Load(issuers, clock) : OidcIssuers.None);
+        services.AddSingleton(sp => options.OidcIssuersFile is { } issuers ? OidcIssuers.Load(issuers, sp.GetRequiredService<TimeProvider>()) : OidcIssuers.None);
         services.AddSingleton<OidcVerifier>();
         services.AddSingleton<OidcMinter>();
         services.AddSingleton<OidcExchange>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton(PermissionMatrix.Load());
         services.AddSingleton<LoginRequests>();
+        services.AddSingleton<IResettable>(sp => sp.GetRequiredService<LoginRequests>());
+        services.AddSingleton<IResettable>(sp => sp.GetRequiredService<OidcExchange>());
+        services.AddSingleton<IResettable>(sp => new ResetAction(sp.ClearBuildKitCache));
+        services.AddSingleton<EmulatorReset>();
         services.AddSingleton<RequestJournal>();
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<BuilderEndpoints>();
@@ -107,23 +112,6 @@ public static class EmulatorApp
         app.SeedCi(seed.Ci);
         app.Services.GetRequiredService<OidcSigningKeys>().Open();
         return app;
-    }
-
-    private static SeedDocument InitialSeed(EmulatorOptions options)
-    {
-        if (options.SeedFile is { } path)
-        {
-            return SeedParser.Parse(File.ReadAllText(path));
-        }
-
-        if (options.SeedText is { } text)
-        {
-            return SeedParser.Parse(text);
-        }
-
-        using var stream = typeof(EmulatorApp).Assembly.GetManifestResourceStream("defaults/seed.yaml")!;
-        using var reader = new StreamReader(stream);
-        return SeedParser.Parse(reader.ReadToEnd());
     }
 }
 

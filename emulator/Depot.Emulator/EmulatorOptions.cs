@@ -48,8 +48,11 @@ public sealed class EmulatorOptions
     /// <summary>A real BuildKit to hand builds to instead of the built-in one.</summary>
     public BuildKitOptions? BuildKit { get; init; }
 
-    /// <summary>Where the registry keeps blobs and its index across restarts; without it they live in a temporary directory.</summary>
+    /// <summary>Where every record (<c>state.db</c>) and the registry's blobs are kept across restarts; without it, nothing is.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>Empty the data dir before starting, so it is seeded anew.</summary>
+    public bool ResetData { get; init; }
 
     /// <summary>How long a pushed image is kept before the registry ages it out.</summary>
     public TimeSpan RegistryRetention { get; init; } = TimeSpan.FromDays(7);
@@ -83,7 +86,8 @@ public sealed class EmulatorOptions
         new("buildkit-cert", "BUILDKIT_CERT", "none", "PEM client certificate handed out with --buildkit."),
         new("buildkit-key", "BUILDKIT_KEY", "none", "PEM client key handed out with --buildkit."),
         new("buildkit-server-name", "BUILDKIT_SERVER_NAME", "none", "The TLS server name handed out with --buildkit."),
-        new("data-dir", "DATA_DIR", "none (ephemeral)", "Keeps the registry's blobs and index in this directory across restarts."),
+        new("data-dir", "DATA_DIR", "none (ephemeral)", "Keeps every record (DIR/state.db) and the registry's blobs (DIR/blobs) across restarts."),
+        new("reset-data", "RESET_DATA", "off", "With --data-dir: empties the data dir before start, so a new --seed can be applied."),
         new("registry-retention-days", "REGISTRY_RETENTION_DAYS", "7", "Days a pushed image is kept before the registry ages it out."),
         new("ci-step-ms", "CI_STEP_MS", "1000", "How long a simulated Depot CI step takes on the emulator's clock."),
     ];
@@ -148,7 +152,10 @@ public sealed class EmulatorOptions
             OidcKeyFile = values.GetValueOrDefault("oidc-key-file"),
             OidcIssuersFile = values.GetValueOrDefault("oidc-issuers"),
             BuildKit = BuildKitOptions.From(values),
-            DataDirectory = values.GetValueOrDefault("data-dir"),
+            DataDirectory = values.GetValueOrDefault("data-dir") is { } dir ? Path.GetFullPath(dir) : null,
+            ResetData = values.GetValueOrDefault("reset-data") is "true" or "1"
+                ? values.ContainsKey("data-dir") ? true : throw Usage("--reset-data needs --data-dir")
+                : false,
             RegistryRetention = TimeSpan.FromDays(Int(values, "registry-retention-days", 7, 1, 3650)),
             Ci = new Domain.Ci.CiOptions { StepDuration = TimeSpan.FromMilliseconds(Int(values, "ci-step-ms", 1000, 0, 86_400_000)) },
         };

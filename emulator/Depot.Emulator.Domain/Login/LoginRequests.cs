@@ -2,11 +2,12 @@ using System.Collections.Concurrent;
 using Depot.Emulator.Domain.Errors;
 using Depot.Emulator.Domain.Matrix;
 using Depot.Emulator.Domain.State;
+using Depot.Emulator.Domain.Storage;
 
 namespace Depot.Emulator.Domain.Login;
 
 /// <summary>Device logins: StartLogin opens one, a person (or the control plane) approves it for a user, FinishLogin waits.</summary>
-public sealed class LoginRequests(DepotState state)
+public sealed class LoginRequests(DepotState state) : IResettable
 {
     private readonly ConcurrentDictionary<string, PendingLogin> _pending = new();
 
@@ -56,7 +57,7 @@ public sealed class LoginRequests(DepotState state)
         }
     }
 
-    public void Clear() => _pending.Clear();
+    public void Reset() => _pending.Clear();
 }
 
 public sealed class PendingLogin(string id, DateTimeOffset startedAt)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Depot.Emulator.Domain.Errors;
 using Depot.Emulator.Domain.Identity;
 using Depot.Emulator.Domain.State;
+using Depot.Emulator.Domain.Storage;
 
 namespace Depot.Emulator.Domain.Oidc;
 
@@ -9,7 +10,7 @@ namespace Depot.Emulator.Domain.Oidc;
 /// <c>POST /auth/oidc/github-actions</c> (depot/setup-action): a validated CI token that satisfies at least one
 /// trust policy becomes an opaque Depot token with the same identity, valid until the CI token expires.
 /// </summary>
-public sealed class OidcExchange(OidcVerifier verifier, DepotState state)
+public sealed class OidcExchange(OidcVerifier verifier, DepotState state) : IResettable
 {
     public const string SecretPrefix = "depot_oidc_";
 
@@ -47,5 +48,5 @@ public sealed class OidcExchange(OidcVerifier verifier, DepotState state)
             : (identity, null);
     }
 
-    public void Clear() => _issued.Clear();
+    public void Reset() => _issued.Clear();
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using Depot.Emulator.Domain.Identity;
+using Depot.Emulator.Domain.Storage;
 
 namespace Depot.Emulator.Domain.Registry;
 
@@ -11,7 +12,7 @@ public sealed record RegistryImage(string Tag, Digest Digest, DateTimeOffset Pus
 /// The registry's content: blobs on disk, the index, upload sessions, and retention. Durable with a data directory;
 /// otherwise the bytes go to a private temporary directory that is removed when the emulator stops.
 /// </summary>
-public sealed class RegistryStorage : IDisposable
+public sealed class RegistryStorage : IResettable, IDisposable
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
@@ -22,7 +23,8 @@ public sealed class RegistryStorage : IDisposable
     private readonly object _gc = new();
     private DateTimeOffset _nextSweep;
 
-    public RegistryStorage(RegistryStorageOptions options, TimeProvider clock, IdGenerator ids)
+    /// <param name="durableIndex">Where a durable registry keeps its index; without it, in <c>index.log</c> beside the blobs.</param>
+    public RegistryStorage(RegistryStorageOptions options, TimeProvider clock, IdGenerator ids, IRegistryIndex? durableIndex = null)
     {
         Options = options;
         _clock = clock;
@@ -30,7 +32,7 @@ public sealed class RegistryStorage : IDisposable
         if (options.DataDirectory is { } dir)
         {
             Blobs = new BlobStore(Path.GetFullPath(dir), durable: true, ephemeral: false);
-            Index = new DurableRegistryIndex(Path.Combine(Blobs.Root, "index.log"));
+            Index = durableIndex ?? new DurableRegistryIndex(Path.Combine(Blobs.Root, "index.log"));
         }
         else
         {
@@ -336,7 +338,7 @@ public sealed class RegistryStorage : IDisposable
     }
 
     /// <summary>Empties the registry (the control plane's reset).</summary>
-    public void Clear()
+    public void Reset()
     {
         foreach (var upload in _uploads.Values.ToList())
         {

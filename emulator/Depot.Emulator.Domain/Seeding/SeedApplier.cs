@@ -2,6 +2,7 @@ using Depot.Emulator.Domain.Builds;
 using Depot.Emulator.Domain.Errors;
 using Depot.Emulator.Domain.Matrix;
 using Depot.Emulator.Domain.State;
+using Depot.Emulator.Domain.Storage;
 
 namespace Depot.Emulator.Domain.Seeding;
 
@@ -11,7 +12,7 @@ internal static class SeedApplier
     private static Build SeededBuild(string id, Project project, DateTimeOffset now) =>
         new(id, project.Id, project.OrganizationId, BuildOrigin.Api, now, [], "", now);
 
-    public static IReadOnlyList<IssuedToken> Apply(SeedDocument seed, DepotState.Data data, DepotState state)
+    public static IReadOnlyList<IssuedToken> Apply(SeedDocument seed, StateStores data, DepotState state)
     {
         var now = state.Clock.GetUtcNow();
         var ids = state.Ids;
@@ -19,7 +20,7 @@ internal static class SeedApplier
         foreach (var (org, i) in seed.Organizations.Select((o, i) => (o, i)))
         {
             var id = org.Id ?? ids.Id("org_");
-            if (!data.Organizations.TryAdd(id, new Organization(id, org.Name ?? id, now.AddSeconds(i))))
+            if (!data.Organizations.Add(new Organization(id, org.Name ?? id, now.AddSeconds(i))))
             {
                 throw DepotErrors.Invalid($"seed: organization {id} appears twice");
             }
@@ -28,12 +29,12 @@ internal static class SeedApplier
         foreach (var user in seed.Users)
         {
             var id = user.Id ?? ids.Id("user_");
-            foreach (var org in user.Organizations.Where(o => !data.Organizations.ContainsKey(o)))
+            foreach (var org in user.Organizations.Where(o => data.Organizations.Find(o) is null))
             {
                 throw DepotErrors.Invalid($"seed: user {id} belongs to unknown organization {org}");
             }
 
-            if (!data.Users.TryAdd(id, new User(id, user.Name ?? id, user.Email ?? $"{id}@example.com", user.Organizations.Distinct().ToList())))
+            if (!data.Organizations.AddUser(new User(id, user.Name ?? id, user.Email ?? $"{id}@example.com", user.Organizations.Distinct().ToList())))
             {
                 throw DepotErrors.Invalid($"seed: user {id} appears twice");
             }
@@ -42,16 +43,16 @@ internal static class SeedApplier
         foreach (var (project, i) in seed.Projects.Select((p, i) => (p, i)))
         {
             var id = project.Id ?? ids.ProjectId();
-            var org = project.Organization ?? (data.Organizations.Count == 1 ? data.Organizations.Keys.First() : null)
+            var org = project.Organization ?? (data.Organizations.All() is [var only] ? only.Id : null)
                 ?? throw DepotErrors.Invalid($"seed: project {id} needs an organization");
-            if (!data.Organizations.ContainsKey(org))
+            if (data.Organizations.Find(org) is null)
             {
                 throw DepotErrors.Invalid($"seed: project {id} belongs to unknown organization {org}");
             }
 
             var cache = new CachePolicy(project.CacheKeepGb ?? CachePolicy.Default.KeepGb, project.CacheKeepDays ?? CachePolicy.Default.KeepDays);
             var record = new Project(id, project.Name ?? id, org, project.Region ?? "us-east-1", now.AddSeconds(i), cache, "HARDWARE_UNSPECIFIED");
-            if (!data.Projects.TryAdd(id, record))
+            if (!data.Projects.Add(record))
             {
                 throw DepotErrors.Invalid($"seed: project {id} appears twice");
             }
@@ -60,7 +61,7 @@ internal static class SeedApplier
         foreach (var policy in seed.TrustPolicies)
         {
             var project = policy.Project ?? throw DepotErrors.Invalid("seed: a trust policy needs a project");
-            if (!data.Projects.ContainsKey(project))
+            if (data.Projects.Find(project) is null)
             {
                 throw DepotErrors.Invalid($"seed: trust policy for unknown project {project}");
             }
@@ -80,7 +81,11 @@ internal static class SeedApplier
 
             try
             {
-                data.TrustPolicies.Add(new TrustPolicy(policy.Id ?? ids.Id("tp_"), project, TrustRules.Validate(rules[0])));
+                var record = new TrustPolicy(policy.Id ?? ids.Id("tp_"), project, TrustRules.Validate(rules[0]));
+                if (!data.TrustPolicies.Add(record))
+                {
+                    throw DepotErrors.Invalid($"trust policy {record.Id} appears twice");
+                }
             }
             catch (DepotException e)
             {
@@ -91,7 +96,7 @@ internal static class SeedApplier
         foreach (var build in seed.Builds)
         {
             var id = build.Id ?? ids.Id("build_");
-            var project = build.Project is { } p && data.Projects.TryGetValue(p, out var found) ? found
+            var project = build.Project is { } p && data.Projects.Find(p) is { } found ? found
                 : throw DepotErrors.Invalid($"seed: build {id} needs a known project, not \"{build.Project}\"");
             var status = build.Status?.ToLowerInvariant() switch
             {
@@ -101,7 +106,7 @@ internal static class SeedApplier
                 "canceled" => BuildState.Canceled,
                 var other => throw DepotErrors.Invalid($"seed: build {id} has status \"{other}\"; expected running, succeeded, failed or canceled"),
             };
-            if (!data.Builds.TryAdd(id, SeededBuild(id, project, now) with
+            if (!data.Builds.Add(SeededBuild(id, project, now) with
                 {
                     State = status,
                     FinishedAt = status == BuildState.Running ? null : now,
@@ -110,8 +115,6 @@ internal static class SeedApplier
             {
                 throw DepotErrors.Invalid($"seed: build {id} appears twice");
             }
-
-            data.Progress[id] = new BuildProgress();
         }
 
         var issued = new List<IssuedToken>();
@@ -119,7 +122,7 @@ internal static class SeedApplier
         {
             try
             {
-                issued.Add(state.IssueTokenLocked(data, new TokenRequest(
+                issued.Add(state.IssueTokenIn(data, new TokenRequest(
                     TokenTypes.Parse(token.Type),
                     token.User,
                     token.Organization,
@@ -138,14 +141,14 @@ internal static class SeedApplier
             // A build token stands for a build in progress: seeded without one, the build is there to continue.
             if (issued[^1].Record is { Type: TokenType.Build, BuildId: { } buildId, ProjectId: { } projectId } record)
             {
-                var build = data.Builds.GetValueOrDefault(buildId) ?? SeededBuild(buildId, data.Projects[projectId], now);
+                var existing = data.Builds.Find(buildId);
+                var build = existing ?? SeededBuild(buildId, data.Projects.Find(projectId)!, now);
                 if (build.ProjectId != projectId)
                 {
                     throw DepotErrors.Invalid($"seed: token {record.Id} is for project {projectId}, but build {buildId} belongs to {build.ProjectId}");
                 }
 
-                data.Builds[buildId] = build with { TokenId = record.Id };
-                data.Progress.TryAdd(buildId, new BuildProgress());
+                _ = existing is null ? data.Builds.Add(build with { TokenId = record.Id }) : data.Builds.Update(build with { TokenId = record.Id });
             }
         }
 

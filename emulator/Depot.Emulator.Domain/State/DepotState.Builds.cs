@@ -1,6 +1,7 @@
 using Depot.Emulator.Domain.Builds;
 using Depot.Emulator.Domain.Errors;
 using Depot.Emulator.Domain.Matrix;
+using Depot.Emulator.Domain.Storage;
 
 namespace Depot.Emulator.Domain.State;
 
@@ -15,84 +16,83 @@ public sealed partial class DepotState
 
     /// <summary>Creates a running build and the build token scoped to it; the secret is returned once.</summary>
     public (Build Build, string Token) StartBuild(string projectId, BuildOrigin origin, IReadOnlyList<BuildTarget> targets) =>
-        Write(d =>
+        Write(s =>
         {
-            var project = d.Projects.GetValueOrDefault(projectId) ?? throw DepotErrors.NotFound("project", projectId);
+            var project = s.Projects.Find(projectId) ?? throw DepotErrors.NotFound("project", projectId);
             string id;
             do
             {
                 id = _ids.Id("build_");
             }
-            while (d.Builds.ContainsKey(id));
+            while (s.Builds.Find(id) is not null);
 
-            var token = IssueTokenLocked(d, new TokenRequest(TokenType.Build, ProjectId: project.Id, BuildId: id, Description: $"build {id}"));
+            var token = IssueTokenIn(s, new TokenRequest(TokenType.Build, ProjectId: project.Id, BuildId: id, Description: $"build {id}"));
             var now = _clock.GetUtcNow();
             var build = new Build(id, project.Id, project.OrganizationId, origin, now, targets, token.Record.Id, now);
-            d.Builds[id] = build;
-            d.Progress[id] = new BuildProgress();
+            s.Builds.Add(build);
+            _progress[id] = new BuildProgress();
             return (build, token.Secret);
         });
 
-    public Build? FindBuild(string id) => Write(d => Current(d, id));
+    public Build? FindBuild(string id) => Write(s => Current(s, id));
 
     /// <summary>A project's builds, newest first.</summary>
     public IReadOnlyList<Build> Builds(string projectId) =>
-        Write(d => d.Builds.Keys.ToList().Select(id => Current(d, id)!).Where(b => b.ProjectId == projectId)
-            .OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id, StringComparer.Ordinal).ToList());
+        Write(s => s.Builds.All().Where(b => b.ProjectId == projectId).Select(b => Current(s, b)).Newest());
 
-    public IReadOnlyList<Build> AllBuilds() =>
-        Write(d => d.Builds.Keys.ToList().Select(id => Current(d, id)!)
-            .OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id, StringComparer.Ordinal).ToList());
+    public IReadOnlyList<Build> AllBuilds() => Write(s => s.Builds.All().Select(b => Current(s, b)).Newest());
 
+    /// <summary>A build's steps and logs, as reported since the emulator started.</summary>
     public BuildProgress Progress(string buildId) =>
-        Read(d => d.Progress.GetValueOrDefault(buildId)) ?? throw DepotErrors.NotFound("build", buildId);
+        Read(s => s.Builds.Find(buildId)) is null
+            ? throw DepotErrors.NotFound("build", buildId)
+            : _progress.GetOrAdd(buildId, _ => new BuildProgress());
 
     /// <summary>
     /// Hands out a builder for one platform of a running build: the first ask is answered "pending", as
     /// Depot's machines take a moment to start; every later ask gets the builder.
     /// </summary>
     public bool AcquireBuilder(string buildId, string platform) =>
-        Write(d =>
+        Write(s =>
         {
-            var build = Running(d, buildId);
-            var key = buildId + "/" + platform;
+            var build = Running(s, buildId);
             var now = _clock.GetUtcNow();
-            if (d.PendingBuilders.Add(key))
+            if (s.Builds.MarkBuilderAsked(buildId, platform))
             {
-                d.Builds[buildId] = build with { LastHealthAt = now };
+                s.Builds.Update(build with { LastHealthAt = now });
                 return false;
             }
 
-            d.Builds[buildId] = build with { StartedAt = build.StartedAt ?? now, LastHealthAt = now };
+            s.Builds.Update(build with { StartedAt = build.StartedAt ?? now, LastHealthAt = now });
             return true;
         });
 
     /// <summary>Gives a builder back; asking for it again starts over with "pending".</summary>
     public void ReleaseBuilder(string buildId, string platform) =>
-        Write(d =>
+        Write(s =>
         {
-            _ = Current(d, buildId) ?? throw DepotErrors.NotFound("build", buildId);
-            return d.PendingBuilders.Remove(buildId + "/" + platform);
+            _ = Current(s, buildId) ?? throw DepotErrors.NotFound("build", buildId);
+            return s.Builds.ForgetBuilder(buildId, platform);
         });
 
     public BuildPush StartPush(string buildId, string tag) =>
-        Write(d =>
+        Write(s =>
         {
-            _ = Current(d, buildId) ?? throw DepotErrors.NotFound("build", buildId);
+            _ = Current(s, buildId) ?? throw DepotErrors.NotFound("build", buildId);
             if (string.IsNullOrWhiteSpace(tag))
             {
                 throw DepotErrors.Required("tag");
             }
 
             var push = new BuildPush(_ids.Id("push_"), buildId, tag, _clock.GetUtcNow());
-            d.Pushes[push.Id] = push;
+            s.Builds.PutPush(push);
             return push;
         });
 
     public BuildPush FinishPush(string buildId, string pushId, string? error) =>
-        Write(d =>
+        Write(s =>
         {
-            var push = d.Pushes.GetValueOrDefault(pushId);
+            var push = s.Builds.FindPush(pushId);
             if (push is null || push.BuildId != buildId)
             {
                 throw DepotErrors.NotFound("push", pushId);
@@ -104,19 +104,19 @@ public sealed partial class DepotState
             }
 
             var finished = push with { FinishedAt = _clock.GetUtcNow(), Error = error };
-            d.Pushes[pushId] = finished;
+            s.Builds.PutPush(finished);
             return finished;
         });
 
     public IReadOnlyList<BuildPush> Pushes(string buildId) =>
-        Read(d => d.Pushes.Values.Where(p => p.BuildId == buildId).OrderBy(p => p.StartedAt).ToList());
+        Read(s => s.Builds.Pushes(buildId));
 
     /// <summary>Records a health report; the answer carries the cancellation time while the build is being cancelled.</summary>
     public Build ReportHealth(string buildId) =>
-        Write(d =>
+        Write(s =>
         {
-            var build = Running(d, buildId) with { LastHealthAt = _clock.GetUtcNow() };
-            d.Builds[buildId] = build;
+            var build = Running(s, buildId) with { LastHealthAt = _clock.GetUtcNow() };
+            s.Builds.Update(build);
             return build;
         });
 
@@ -127,9 +127,9 @@ public sealed partial class DepotState
             throw new ArgumentException("a build finishes in a final state", nameof(result));
         }
 
-        return Write(d =>
+        return Write(s =>
         {
-            var build = Current(d, buildId) ?? throw DepotErrors.NotFound("build", buildId);
+            var build = Current(s, buildId) ?? throw DepotErrors.NotFound("build", buildId);
             if (!build.IsRunning)
             {
                 throw DepotErrors.Precondition($"build {buildId} already finished ({build.State.ToString().ToLowerInvariant()})");
@@ -137,83 +137,75 @@ public sealed partial class DepotState
 
             var now = _clock.GetUtcNow();
             var finished = build with { State = result, FinishedAt = now, Error = result == BuildState.Failed ? error ?? "" : null };
-            d.Builds[buildId] = finished;
-            ExpireBuildToken(d, finished, now + BuildTokenGrace);
+            s.Builds.Update(finished);
+            ExpireBuildToken(s, finished, now + BuildTokenGrace);
             return finished;
         });
     }
 
     /// <summary>Asks the builder to stop, as Depot's dashboard does: the next health report tells the CLI to release it.</summary>
     public Build CancelBuild(string buildId) =>
-        Write(d =>
+        Write(s =>
         {
-            var build = Running(d, buildId);
+            var build = Running(s, buildId);
             var cancelling = build with { CancelsAt = build.CancelsAt ?? _clock.GetUtcNow() };
-            d.Builds[buildId] = cancelling;
+            s.Builds.Update(cancelling);
             return cancelling;
         });
 
     /// <summary>Adds a Dockerfile a build read (a bake reads several, concurrently).</summary>
     public void AddDockerfile(string buildId, BuildDockerfile dockerfile) =>
-        Write(d =>
+        Write(s =>
         {
-            _ = Current(d, buildId) ?? throw DepotErrors.NotFound("build", buildId);
-            if (!d.Dockerfiles.TryGetValue(buildId, out var list))
-            {
-                d.Dockerfiles[buildId] = list = [];
-            }
-
-            list.Add(dockerfile);
+            _ = Current(s, buildId) ?? throw DepotErrors.NotFound("build", buildId);
+            s.Builds.AddDockerfile(buildId, dockerfile);
             return true;
         });
 
     public void RecordDockerfiles(string buildId, IReadOnlyList<BuildDockerfile> dockerfiles) =>
-        Write(d =>
+        Write(s =>
         {
-            var build = Current(d, buildId) ?? throw DepotErrors.NotFound("build", buildId);
-            d.Dockerfiles[buildId] = dockerfiles.ToList();
+            var build = Current(s, buildId) ?? throw DepotErrors.NotFound("build", buildId);
+            s.Builds.ReplaceDockerfiles(buildId, dockerfiles);
             return build;
         });
 
     public IReadOnlyList<BuildDockerfile> Dockerfiles(string buildId) =>
-        Read(d => d.Dockerfiles.GetValueOrDefault(buildId)?.ToList() ?? []);
+        Read(s => s.Builds.Dockerfiles(buildId));
 
     public Build ShareBuild(string buildId) =>
-        Write(d =>
+        Write(s =>
         {
-            var build = Current(d, buildId) ?? throw DepotErrors.NotFound("build", buildId);
+            var build = Current(s, buildId) ?? throw DepotErrors.NotFound("build", buildId);
             var shared = build with { ShareId = build.ShareId ?? _ids.Id("share_") };
-            d.Builds[buildId] = shared;
+            s.Builds.Update(shared);
             return shared;
         });
 
     public Build StopSharingBuild(string buildId) =>
-        Write(d =>
+        Write(s =>
         {
-            var build = Current(d, buildId) ?? throw DepotErrors.NotFound("build", buildId);
+            var build = Current(s, buildId) ?? throw DepotErrors.NotFound("build", buildId);
             var unshared = build with { ShareId = null };
-            d.Builds[buildId] = unshared;
+            s.Builds.Update(unshared);
             return unshared;
         });
 
     public Build? FindSharedBuild(string shareId) =>
-        Write(d => d.Builds.Values.FirstOrDefault(b => b.ShareId == shareId) is { } b ? Current(d, b.Id) : null);
+        Write(s => s.Builds.FindShared(shareId) is { } b ? Current(s, b) : null);
 
-    private Build Running(Data d, string buildId)
+    private Build Running(StateStores s, string buildId)
     {
-        var build = Current(d, buildId) ?? throw DepotErrors.NotFound("build", buildId);
+        var build = Current(s, buildId) ?? throw DepotErrors.NotFound("build", buildId);
         return build.IsRunning ? build
             : throw DepotErrors.Precondition($"build {buildId} is not running: it {Describe(build)}");
     }
 
     /// <summary>The build as of now: a running build whose health reports stopped has been reclaimed.</summary>
-    private Build? Current(Data d, string id)
-    {
-        if (d.Builds.GetValueOrDefault(id) is not { } build)
-        {
-            return null;
-        }
+    private Build? Current(StateStores s, string id) => s.Builds.Find(id) is { } build ? Current(s, build) : null;
 
+    private Build Current(StateStores s, Build build)
+    {
         var deadline = build.LastHealthAt + BuildHealthTimeout;
         if (build.IsRunning && deadline <= _clock.GetUtcNow())
         {
@@ -223,22 +215,18 @@ public sealed partial class DepotState
                 FinishedAt = deadline,
                 Error = $"no health report for {BuildHealthTimeout.TotalMinutes:0} minutes; the builder was reclaimed",
             };
-            d.Builds[id] = build;
-            ExpireBuildToken(d, build, deadline + BuildTokenGrace);
+            s.Builds.Update(build);
+            ExpireBuildToken(s, build, deadline + BuildTokenGrace);
         }
 
         return build;
     }
 
-    private static void ExpireBuildToken(Data d, Build build, DateTimeOffset at)
+    private static void ExpireBuildToken(StateStores s, Build build, DateTimeOffset at)
     {
-        foreach (var (key, token) in d.Tokens)
+        if (s.Tokens.Find(build.TokenId) is { } token)
         {
-            if (token.Id == build.TokenId)
-            {
-                d.Tokens[key] = token with { ExpiresAt = token.ExpiresAt is { } e && e < at ? e : at };
-                return;
-            }
+            s.Tokens.Update(token with { ExpiresAt = token.ExpiresAt is { } e && e < at ? e : at });
         }
     }
 
@@ -250,4 +238,10 @@ public sealed partial class DepotState
         BuildState.Expired => "expired",
         _ => "is running",
     };
+}
+
+internal static class BuildOrder
+{
+    public static IReadOnlyList<Build> Newest(this IEnumerable<Build> builds) =>
+        builds.OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id, StringComparer.Ordinal).ToList();
 }

@@ -1,9 +1,14 @@
 using Depot.Emulator.Domain.Errors;
+using System.Globalization;
+using Depot.Emulator.Domain.Storage;
 
 namespace Depot.Emulator.Domain.Time;
 
-/// <summary>The system clock plus an offset the control plane can move forward (to expire pull tokens, say).</summary>
-public sealed class EmulatorClock(TimeProvider inner) : TimeProvider
+/// <summary>
+/// The system clock plus an offset the control plane can move forward (to expire pull tokens, say). With a
+/// settings store the offset is state too: a durable emulator restarts where its clock was.
+/// </summary>
+public sealed class EmulatorClock : TimeProvider
 {
     /// <summary>
     /// The latest time the clock may show: well inside <see cref="DateTimeOffset.MaxValue"/>, so that adding any lifetime
@@ -11,7 +16,20 @@ public sealed class EmulatorClock(TimeProvider inner) : TimeProvider
     /// </summary>
     public static readonly DateTimeOffset Latest = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    private readonly TimeProvider _inner;
+    private readonly ISettingsStore? _settings;
+    private readonly object _lock = new();
     private long _offsetTicks;
+
+    public EmulatorClock(TimeProvider inner, ISettingsStore? settings = null)
+    {
+        _inner = inner;
+        _settings = settings;
+        if (settings?.Get(SettingKeys.ClockOffset) is { } saved)
+        {
+            _offsetTicks = long.Parse(saved, CultureInfo.InvariantCulture);
+        }
+    }
 
     public EmulatorClock()
         : this(System)
@@ -20,7 +38,7 @@ public sealed class EmulatorClock(TimeProvider inner) : TimeProvider
 
     public TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
 
-    public override DateTimeOffset GetUtcNow() => inner.GetUtcNow() + Offset;
+    public override DateTimeOffset GetUtcNow() => _inner.GetUtcNow() + Offset;
 
     /// <summary>Moves the clock forward; a move that is not a finite, non-negative number of seconds or that passes <see cref="Latest"/> changes nothing.</summary>
     public void Advance(double seconds)
@@ -46,6 +64,10 @@ public sealed class EmulatorClock(TimeProvider inner) : TimeProvider
             throw DepotErrors.ClockOutOfRange.Raise(by.TotalSeconds, $"the clock moves forward only, and not past {Latest:yyyy-MM-dd}");
         }
 
-        Interlocked.Add(ref _offsetTicks, by.Ticks);
+        lock (_lock)
+        {
+            var offset = Interlocked.Add(ref _offsetTicks, by.Ticks);
+            _settings?.Set(SettingKeys.ClockOffset, offset.ToString(CultureInfo.InvariantCulture));
+        }
     }
 }

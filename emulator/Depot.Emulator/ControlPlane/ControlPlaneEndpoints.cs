@@ -22,21 +22,17 @@ public static class ControlPlaneEndpoints
 
         group.MapGet("/health", (DepotState state) => Results.Ok(new { status = "ok", now = state.Clock.GetUtcNow() }));
 
-        group.MapPost("/reset", (DepotState state, LoginRequests logins, OidcExchange exchanged) =>
+        group.MapPost("/reset", (DepotState state, EmulatorReset reset) =>
         {
-            state.Reset();
-            logins.Clear();
-            exchanged.Clear();
+            reset.Run(state.Reset);
             return Results.Ok(Summary(state));
         });
 
-        group.MapPost("/seed", async (HttpRequest request, DepotState state, LoginRequests logins, OidcExchange exchanged) =>
+        group.MapPost("/seed", async (HttpRequest request, DepotState state, EmulatorReset reset) =>
         {
             using var reader = new StreamReader(request.Body);
             var seed = SeedParser.Parse(await reader.ReadToEndAsync(request.HttpContext.RequestAborted));
-            state.Load(seed);
-            logins.Clear();
-            exchanged.Clear();
+            reset.Run(() => state.Load(seed));
             return Results.Ok(Summary(state));
         });
 

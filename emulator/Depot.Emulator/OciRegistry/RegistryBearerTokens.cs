@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Depot.Emulator.Domain.Identity;
 using Depot.Emulator.Domain.State;
+using Depot.Emulator.Domain.Storage;
 
 namespace Depot.Emulator.OciRegistry;
 
@@ -15,7 +16,7 @@ internal sealed record RegistryBearer(
 }
 
 /// <summary>Short-lived registry bearers, kept only as hashes of their secrets, like every other token.</summary>
-internal sealed class RegistryBearerTokens(TimeProvider clock, IdGenerator ids)
+internal sealed class RegistryBearerTokens(TimeProvider clock, IdGenerator ids) : IResettable
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
@@ -63,5 +64,5 @@ internal sealed class RegistryBearerTokens(TimeProvider clock, IdGenerator ids)
         return token is not null && (token.ExpiresAt is not { } expires || expires > clock.GetUtcNow());
     }
 
-    public void Clear() => _issued.Clear();
+    public void Reset() => _issued.Clear();
 }

@@ -4,6 +4,9 @@ using Depot.Emulator.Domain.Identity;
 using Depot.Emulator.Domain.Matrix;
 using Depot.Emulator.Domain.Registry;
 using Depot.Emulator.Domain.State;
+using Depot.Emulator.Domain.Storage;
+using Depot.Emulator.Sqlite;
+using Depot.Emulator.Storage;
 
 namespace Depot.Emulator.OciRegistry;
 
@@ -21,20 +24,23 @@ public static class RegistryEndpoints
             DataDirectory = options.DataDirectory,
             Retention = options.RegistryRetention,
         });
-        services.AddSingleton(sp =>
+        if (options.DataDirectory is { } dir)
         {
-            var storage = new RegistryStorage(sp.GetRequiredService<RegistryStorageOptions>(),
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>());
-            var bearers = sp.GetRequiredService<RegistryBearerTokens>();
-            // A reset or a new seed empties the registry too.
-            sp.GetRequiredService<DepotState>().Reloaded += () =>
+            services.AddSqliteArea(SqliteRegistryIndex.Area);
+            services.AddSingleton<IRegistryIndex>(sp =>
             {
-                storage.Clear();
-                bearers.Clear();
-            };
-            return storage;
-        });
+                var index = new SqliteRegistryIndex(sp.GetRequiredService<SqliteDatabase>());
+                index.ImportLog(Path.Combine(dir, "index.log"));
+                return index;
+            });
+        }
+
+        services.AddSingleton(sp => new RegistryStorage(sp.GetRequiredService<RegistryStorageOptions>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>(), sp.GetService<IRegistryIndex>()));
         services.AddSingleton<RegistryBearerTokens>();
+        // A reset or a new seed empties the registry too.
+        services.AddSingleton<IResettable>(sp => sp.GetRequiredService<RegistryStorage>());
+        services.AddSingleton<IResettable>(sp => sp.GetRequiredService<RegistryBearerTokens>());
         services.AddSingleton<RegistryAuth>();
         return services;
     }

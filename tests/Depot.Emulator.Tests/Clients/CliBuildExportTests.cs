@@ -103,7 +103,7 @@ public class CliBuildExportTests
     }
 
     /// <summary>The files of the image's one layer and its configuration, from an OCI layout skopeo wrote.</summary>
-    private static (Dictionary<string, string> Files, JsonElement Config) ReadImage(string layout)
+    internal static (Dictionary<string, string> Files, JsonElement Config) ReadImage(string layout)
     {
         string Blob(string digest) => Path.Combine(layout, "blobs", "sha256", digest["sha256:".Length..]);
         using var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(layout, "index.json")));

@@ -1,4 +1,5 @@
 using Depot.Emulator.Domain.Registry;
+using Depot.Emulator.Sqlite;
 
 namespace Depot.Emulator.Tests.Registry;
 
@@ -157,5 +158,46 @@ public sealed class DurableRegistryIndexTests : RegistryIndexConformance
     {
         Index.Dispose();
         Index = Open();
+    }
+}
+
+public sealed class SqliteRegistryIndexTests : RegistryIndexConformance
+{
+    private SqliteDatabase? _db;
+
+    protected override IRegistryIndex Open()
+    {
+        _db?.Dispose();
+        _db = SqliteDatabase.Open(Path.Combine(Directory, "state.db"), [SqliteRegistryIndex.Area]);
+        return new SqliteRegistryIndex(_db);
+    }
+
+    [Fact]
+    public void Everything_acknowledged_is_there_after_reopening()
+    {
+        Index.LinkBlob("p", new BlobLink(A, 1, T0));
+        Index.PutManifest(Manifest("p", B, T0, A), "latest");
+        Index.PutManifest(Manifest("p", C, T0.AddDays(1), A), "new");
+        Index.DeleteManifest("p", C);
+        Index = Open();
+        Assert.Equal(new BlobLink(A, 1, T0), Index.FindBlobLink("p", A));
+        Assert.Equal(["latest"], Index.Tags("p").Select(t => t.Tag));
+        Assert.Equal(A, Assert.Single(Index.FindManifest("p", B)!.Blobs).Digest);
+    }
+
+    [Fact]
+    public void An_index_log_from_an_earlier_version_is_taken_over_once()
+    {
+        var log = Path.Combine(Directory, "index.log");
+        using (var earlier = new DurableRegistryIndex(log))
+        {
+            earlier.LinkBlob("p", new BlobLink(A, 1, T0));
+            earlier.PutManifest(Manifest("p", B, T0, A), "v1");
+        }
+
+        ((SqliteRegistryIndex)Index).ImportLog(log);
+        Assert.False(File.Exists(log));
+        Assert.Equal(B, Index.FindTag("p", "v1")!.Digest);
+        Assert.Equal(new BlobLink(A, 1, T0), Index.FindBlobLink("p", A));
     }
 }

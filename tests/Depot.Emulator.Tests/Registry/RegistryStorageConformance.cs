@@ -199,7 +199,7 @@ public abstract class RegistryStorageConformance : IDisposable
     public async Task Clear_empties_the_registry()
     {
         await PushImage("p", "v1", TestImage.Create(3));
-        Storage.Clear();
+        Storage.Reset();
         Assert.Empty(Storage.Tags("p"));
         Assert.Empty(Storage.Blobs.All());
         Assert.False(Storage.RepositoryExists("p"));
