@@ -108,8 +108,7 @@ public static class EmulatorApp
         app.MapConnectService<UsageServiceHandler>();
 
         MatrixCoverage.Verify(app.Services.GetRequiredService<PermissionMatrix>(), app.Services.GetRequiredService<ConnectRegistry>());
-        _ = app.Services.GetRequiredService<DepotState>();
-        app.SeedCi(seed.Ci);
+        app.SeedCi(app.Services.GetRequiredService<DepotState>().Seed.Ci);
         app.Services.GetRequiredService<OidcSigningKeys>().Open();
         return app;
     }

@@ -51,6 +51,9 @@ public sealed partial class DepotState
     /// <summary>Tokens the current seed issued, secrets included, for the start-up banner.</summary>
     public IReadOnlyList<IssuedToken> SeededTokens { get; private set; } = [];
 
+    /// <summary>The seed <see cref="Reset"/> returns to.</summary>
+    public SeedDocument Seed => _baseline;
+
     public void Reset() => Load(_baseline);
 
     /// <summary>Replaces all state with <paramref name="seed"/>, which becomes what <see cref="Reset"/> returns to.</summary>

@@ -1,3 +1,5 @@
+using Depot.Emulator.ControlPlane;
+using Depot.Emulator.Domain.Storage;
 using Depot.Emulator.Auth;
 using Depot.Emulator.Connect;
 using Depot.Emulator.Domain.Authorization;
@@ -21,14 +23,10 @@ public static class CacheEndpoints
         services.AddSingleton(new CacheOptions());
         services.AddSingleton<ICacheIndex, MemoryCacheIndex>();
         services.AddSingleton(_ => new CacheBlobs(Path.Combine(Path.GetTempPath(), "depot-emulator-cache", Guid.NewGuid().ToString("N"))));
-        services.AddSingleton(sp =>
-        {
-            var store = new CacheStore(sp.GetRequiredService<CacheOptions>(), sp.GetRequiredService<ICacheIndex>(),
-                sp.GetRequiredService<CacheBlobs>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>());
-            // A reset or a new seed empties the cache too.
-            sp.GetRequiredService<DepotState>().Reloaded += store.Clear;
-            return store;
-        });
+        services.AddSingleton(sp => new CacheStore(sp.GetRequiredService<CacheOptions>(), sp.GetRequiredService<ICacheIndex>(),
+            sp.GetRequiredService<CacheBlobs>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdGenerator>()));
+        // A reset or a new seed empties the cache too.
+        services.AddSingleton<IResettable>(sp => new ResetAction(sp.GetRequiredService<CacheStore>().Clear));
         services.AddSingleton<CacheTickets>();
         return services;
     }
@@ -73,7 +71,7 @@ public static class CacheEndpoints
                 return;
             }
 
-            var organization = Authorize(http, services, verb.Operation);
+            var organization = await AuthorizeAsync(http, services, verb.Operation);
             await verb.Handler(new CacheRequest(http, found.Route, found.Match, organization?.Id,
                 services.GetRequiredService<CacheStore>(), services.GetRequiredService<CacheTickets>()));
         }
@@ -92,13 +90,13 @@ public static class CacheEndpoints
     }
 
     /// <summary>The one authorization step: the matrix decides the token, then the token must reach the organization named.</summary>
-    private static Organization? Authorize(HttpContext http, IServiceProvider services, string operationName)
+    private static async ValueTask<Organization?> AuthorizeAsync(HttpContext http, IServiceProvider services, string operationName)
     {
         var matrix = services.GetRequiredService<PermissionMatrix>();
         var operation = matrix.Operation(operationName);
         var credentials = CacheCredentials.From(http.Request);
-        var access = RequestAccess.Begin(services.GetRequiredService<DepotState>(), services.GetRequiredService<Authenticator>(),
-            matrix, operation, services.GetRequiredService<EmulatorOptions>().Enforcement, credentials.Token);
+        var access = await RequestAccess.BeginAsync(services.GetRequiredService<DepotState>(), services.GetRequiredService<Authenticator>(),
+            matrix, operation, services.GetRequiredService<EmulatorOptions>().Enforcement, credentials.Token, http.RequestAborted);
         http.Features.Set(new DepotAccessFeature(access));
         if (access.Denial is { } refusal)
         {

@@ -17,12 +17,13 @@ public sealed class AcmeTestServer : DepotEmulatorFixture
 public sealed class FixtureTests(AcmeTestServer depot) : IClassFixture<AcmeTestServer>
 {
     [Fact]
-    public void Issued_tokens_of_every_type_authenticate_as_that_type_and_reach_their_project()
+    public async Task Issued_tokens_of_every_type_authenticate_as_that_type_and_reach_their_project()
     {
         var web = depot.Emulator.State.FindProject("proj-web")!;
         foreach (var (type, secret) in depot.Tokens.IssueEach("proj-web"))
         {
-            var principal = depot.Emulator.Service<Authenticator>().Authenticate(secret);
+            var authentication = await depot.Emulator.Service<Authenticator>().AuthenticateAsync(secret, TestContext.Current.CancellationToken);
+            var principal = Assert.IsType<Principal>(authentication.Principal);
             Assert.Equal(type, principal.Type);
             Assert.True(principal.Scope.Reaches(web), $"{type.Name()} token does not reach proj-web");
         }
