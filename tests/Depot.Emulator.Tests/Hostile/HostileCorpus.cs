@@ -16,6 +16,7 @@ public static class HostileCorpus
     {
         "depot.cli.v1.LoginService/FinishLogin", "depot.buildkit.v1.BuildKitService/GetEndpoint",
         "depot.buildkit.v1.BuildKitService/ReportHealth", "depot.cli.v1.BuildService/ReportStatusStream",
+        "depot.ci.v1.CIService/StreamJobAttemptLogs", "depot.ci.v1.CIService/ExportJobAttemptLogs",
     };
 
     /// <summary>Bytes that are not a protobuf message of any type: truncated fields, bad wire types, field 0, an endless varint, an open group.</summary>

@@ -29,6 +29,8 @@ public sealed class DataDirTests : IDisposable
         string projectId, secret;
         await using (var first = await StartAsync())
         {
+            // Seeded projects are a second apart; moving the clock first puts the new one after them.
+            using var _ = await first.Http.PostAsJsonAsync("/_emulator/clock/advance", new { seconds = 120 });
             projectId = (await first.Connect.CallAsync<CreateProjectResponse>("depot.core.v1.ProjectService/CreateProject",
                 new CreateProjectRequest { Name = "durable" }, Org)).Ok.Project.ProjectId;
             secret = (await first.Connect.CallAsync<CreateTokenResponse>("depot.core.v1.ProjectService/CreateToken",
@@ -36,7 +38,6 @@ public sealed class DataDirTests : IDisposable
             var added = await first.Connect.CallAsync<AddTrustPolicyResponse>("depot.core.v1.ProjectService/AddTrustPolicy",
                 new AddTrustPolicyRequest { ProjectId = projectId, Github = new TrustPolicy.Types.GitHub { RepositoryOwner = "acme", Repository = "durable" } }, Org);
             Assert.Equal(200, added.Status);
-            using var _ = await first.Http.PostAsJsonAsync("/_emulator/clock/advance", new { seconds = 120 });
         }
 
         await using var second = await StartAsync();
